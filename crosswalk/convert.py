@@ -1,0 +1,99 @@
+"""The one lookup everything goes through: `convert(pair, kind)`.
+
+The proxy, the CLI and the stream engine never import a generated module by name; they
+ask here. Generated modules are imported lazily so that `import crosswalk` stays cheap
+and a pair that is not built yet is a clean `UnsupportedPair`, not an ImportError.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from dataclasses import replace
+
+from crosswalk.generated.converters import CONVERTERS
+from crosswalk.generated.policy import POLICY
+from crosswalk.loss import LossEntry
+from crosswalk.transforms import Context, FieldRule, Options
+from crosswalk.validate import validate
+
+Format = Literal["anthropic", "chat", "responses"]
+Kind = Literal["request", "response", "error"]
+FORMATS: tuple[Format, ...] = ("anthropic", "chat", "responses")
+SCHEMA_IDS: dict[tuple[str, str], str] = {
+    ("anthropic", "request"): "anthropic.request",
+    ("anthropic", "response"): "anthropic.response",
+    ("anthropic", "error"): "anthropic.error",
+    ("chat", "request"): "chat.request",
+    ("chat", "response"): "chat.response",
+    ("chat", "error"): "chat.error",
+    ("responses", "request"): "responses.request",
+    ("responses", "response"): "responses.response",
+    ("responses", "error"): "responses.error",
+}
+
+ConverterFn = Callable[[Mapping[str, Any], Context], dict[str, Any]]
+
+
+class UnsupportedPair(LookupError):
+    """No table exists (yet) for this source/target/kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class Converter:
+    source: str
+    target: str
+    kind: str
+    fn: ConverterFn
+    rules: Mapping[str, FieldRule]
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """A converted body and what it lost on the way."""
+
+    result: dict[str, Any]
+    loss: tuple[LossEntry, ...]
+
+    def loss_json(self) -> list[dict[str, str]]:
+        return [e.to_json() for e in self.loss]
+
+
+@cache
+def convert(pair: tuple[str, str], kind: str) -> Converter:
+    """The converter for `pair` = (source format, target format) and `kind`."""
+    try:
+        module_name, fn_name = CONVERTERS[(pair[0], pair[1], kind)]
+    except KeyError:
+        raise UnsupportedPair(f"{kind} {pair[0]} -> {pair[1]}: not supported yet") from None
+    module = importlib.import_module(f"crosswalk.generated.converters.{module_name}")
+    return Converter(pair[0], pair[1], kind, getattr(module, fn_name), module.RULES)
+
+
+def run(
+    source: str,
+    target: str,
+    kind: str,
+    body: Any,
+    options: Options | None = None,
+    *,
+    check_input: bool = True,
+) -> Conversion:
+    """Validate `body` against its own schema, convert it, and return result + loss.
+
+    Raises `InvalidRequestError` (input fails its schema), `RefusedError` (a row refuses a
+    field) or `LossError` (strict mode); all three are `ConversionError`s.
+    """
+    conv = convert((source, target), kind)
+    if check_input:
+        validate(SCHEMA_IDS[(source, kind)], body)
+    options = options or Options()
+    if options.policy is None:
+        options = replace(options, policy=POLICY)
+    ctx = Context(body, conv.rules, options)
+    result = conv.fn(body, ctx)
+    return Conversion(result, tuple(ctx.loss.entries))

@@ -1,0 +1,44 @@
+"""Per-model policy: how a model family takes thinking, effort and output limits.
+
+The data is `mappings/models.yaml`, compiled into `crosswalk.generated.policy`; this
+module only defines its shape and the lookup, so transforms stay free of model names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Literal
+
+ThinkingStyle = Literal["adaptive", "budget", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRule:
+    """One family. `effort` maps an OpenAI reasoning effort to Anthropic `output_config.effort`
+    (adaptive families); `budget` maps it to `thinking.budget_tokens` (budget families)."""
+
+    name: str
+    match: tuple[str, ...]
+    thinking: ThinkingStyle
+    effort: Mapping[str, str] = field(default_factory=dict)
+    budget: Mapping[str, int] = field(default_factory=dict)
+    min_budget: int = 1024
+    max_output_tokens: int = 4096
+
+    def matches(self, model: str) -> bool:
+        return any(fnmatchcase(model, pattern) for pattern in self.match)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPolicy:
+    """Ordered rules; the first match wins and the last rule should match `*`."""
+
+    rules: tuple[ModelRule, ...]
+
+    def lookup(self, model: str) -> ModelRule:
+        for rule in self.rules:
+            if rule.matches(model):
+                return rule
+        return self.rules[-1]

@@ -1,0 +1,11 @@
+"""Every topic module, imported so that their transforms are registered.
+
+A topic is one subject (`messages`, `tools`, ...) with one function per direction.
+"""
+
+import importlib
+
+TOPICS: tuple[str, ...] = ()
+
+for _topic in TOPICS:
+    importlib.import_module(f"crosswalk.transforms.{_topic}")

@@ -1,0 +1,210 @@
+"""The `crosswalk` command's contract, exercised as users and scripts see it: a subprocess.
+
+Scripts depend on the exact shape of stdout, stderr and the exit code, so these tests
+check bytes and codes, not internals. The conversions themselves are the tables' business
+(golden tests); here any chat <-> anthropic request that converts will do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+CHAT_FIXTURES = ["sdk_chat_tools.json", "sdk_chat_tool_followup.json", "sdk_chat_stream_usage.json"]
+ANTHROPIC_FIXTURES = [
+    "sdk_anthropic_tools.json",
+    "sdk_anthropic_tool_result.json",
+    "claude_code_tool_read_image_with_thinking.json",
+    "claude_code_tool_bash_followup.json",
+    "claude_code_say_hi_opus.json",
+    "claude_code_sonnet45.json",
+]
+MINIMAL_CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+ONE_LINE = re.compile(r"^crosswalk: [^\n]+\n\Z")
+
+
+def crosswalk(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "crosswalk", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def chat_to_anthropic(body: object, *extra: str) -> subprocess.CompletedProcess[bytes]:
+    stdin = json.dumps(body).encode()
+    return crosswalk("convert", "request", "--from", "chat", "--to", "anthropic", *extra, stdin=stdin)
+
+
+def assert_converted(proc: subprocess.CompletedProcess[bytes]) -> dict[str, object]:
+    """Exit 0, one indented JSON object on stdout, a JSON list of loss entries on stderr."""
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode("utf-8")
+    result = json.loads(out)
+    assert isinstance(result, dict)
+    assert out == json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    loss = json.loads(proc.stderr)
+    assert isinstance(loss, list)
+    for entry in loss:
+        assert set(entry) == {"kind", "pointer", "reason"}
+        assert entry["kind"] in {"dropped", "coerced"}
+        assert entry["pointer"] == "" or entry["pointer"].startswith("/")
+    return result
+
+
+def assert_one_line(proc: subprocess.CompletedProcess[bytes], code: int) -> str:
+    """The failure contract: exit `code`, nothing on stdout, exactly one line on stderr."""
+    err = proc.stderr.decode()
+    assert proc.returncode == code, err
+    assert proc.stdout == b""
+    assert ONE_LINE.match(err), err
+    return err
+
+
+@pytest.mark.parametrize("name", CHAT_FIXTURES)
+def test_chat_fixture_converts_to_anthropic(name: str) -> None:
+    proc = crosswalk("convert", "request", "--from", "chat", "--to", "anthropic", str(FIXTURES / name))
+    result = assert_converted(proc)
+    assert "messages" in result
+    assert "max_tokens" in result
+
+
+@pytest.mark.parametrize("name", ANTHROPIC_FIXTURES)
+def test_anthropic_fixture_converts_to_chat(name: str) -> None:
+    proc = crosswalk("convert", "request", "--from", "anthropic", "--to", "chat", str(FIXTURES / name))
+    result = assert_converted(proc)
+    assert "messages" in result
+
+
+def test_stdin_dash_and_absent_file_are_the_same() -> None:
+    stdin = (FIXTURES / "sdk_chat_tools.json").read_bytes()
+    args = ("convert", "request", "--from", "chat", "--to", "anthropic")
+    with_dash = crosswalk(*args, "-", stdin=stdin)
+    without = crosswalk(*args, stdin=stdin)
+    from_file = crosswalk(*args, str(FIXTURES / "sdk_chat_tools.json"))
+    assert_converted(with_dash)
+    assert with_dash.stdout == without.stdout == from_file.stdout
+    assert with_dash.stderr == without.stderr == from_file.stderr
+
+
+def test_output_is_utf8_not_escaped() -> None:
+    body = {**MINIMAL_CHAT, "messages": [{"role": "user", "content": "héllo ✓ 日本"}]}
+    proc = chat_to_anthropic(body)
+    assert_converted(proc)
+    assert "héllo ✓ 日本" in proc.stdout.decode("utf-8")
+
+
+def test_default_max_tokens_is_used_when_source_has_none() -> None:
+    result = assert_converted(chat_to_anthropic(MINIMAL_CHAT, "--default-max-tokens", "321"))
+    assert result["max_tokens"] == 321
+
+
+def test_schema_invalid_body_names_the_pointer() -> None:
+    err = assert_one_line(chat_to_anthropic({"model": "gpt-4o-mini", "messages": "x"}), 2)
+    assert err.startswith("crosswalk: invalid request at /messages: ")
+
+
+def test_schema_invalid_nested_field_names_the_pointer() -> None:
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": 5}]}
+    err = assert_one_line(chat_to_anthropic(body), 2)
+    assert err.startswith("crosswalk: invalid request at /messages/0"), err
+
+
+def test_bad_json_is_an_invalid_request_at_the_root() -> None:
+    proc = crosswalk(
+        "convert", "request", "--from", "chat", "--to", "anthropic", stdin=b'{"model": '
+    )
+    err = assert_one_line(proc, 2)
+    assert err.startswith("crosswalk: invalid request at /: invalid JSON: "), err
+
+
+@pytest.mark.parametrize("stdin", [b"[1, 2]", b'"text"', b"null"])
+def test_non_object_body_is_refused(stdin: bytes) -> None:
+    proc = crosswalk("convert", "request", "--from", "chat", "--to", "anthropic", stdin=stdin)
+    err = assert_one_line(proc, 2)
+    assert err == "crosswalk: invalid request at /: request body must be a JSON object\n"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("n", 3), ("logit_bias", {"1": 5})],
+)
+def test_strict_turns_a_lossy_field_into_exit_2(field: str, value: object) -> None:
+    err = assert_one_line(chat_to_anthropic({**MINIMAL_CHAT, field: value}, "--strict"), 2)
+    assert re.match(rf"crosswalk: (refused|loss) at /{field}: ", err), err
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("n", 3), ("logit_bias", {"1": 5})],
+)
+def test_lenient_reports_or_refuses_a_lossy_field(field: str, value: object) -> None:
+    proc = chat_to_anthropic({**MINIMAL_CHAT, field: value})
+    if proc.returncode == 0:
+        loss = json.loads(proc.stderr)
+        assert any(entry["pointer"] == f"/{field}" for entry in loss), loss
+    else:
+        err = assert_one_line(proc, 2)
+        assert err.startswith(f"crosswalk: refused at /{field}: "), err
+
+
+def test_unbuilt_pair_exits_3() -> None:
+    proc = crosswalk("convert", "request", "--from", "chat", "--to", "responses", stdin=b"{}")
+    err = assert_one_line(proc, 3)
+    assert err == "crosswalk: request chat -> responses: not supported yet\n"
+
+
+def test_error_kind_takes_a_status() -> None:
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    proc = crosswalk(
+        "convert",
+        "error",
+        "--from",
+        "anthropic",
+        "--to",
+        "chat",
+        "--status",
+        "529",
+        stdin=json.dumps(body).encode(),
+    )
+    if proc.returncode == 3:  # the error tables are not built yet
+        assert proc.stderr == b"crosswalk: error anthropic -> chat: not supported yet\n"
+    else:
+        result = assert_converted(proc)
+        assert set(result) == {"status", "body"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("convert", "request", "--from", "gemini", "--to", "chat"),
+        ("convert", "request", "--to", "chat"),
+        ("convert", "stream", "--from", "chat", "--to", "anthropic"),
+        ("convert", "request", "--from", "chat", "--to", "anthropic", "--default-max-tokens", "x"),
+        (),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...]) -> None:
+    proc = crosswalk(*args)
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr
+    assert proc.stdout == b""
+
+
+def test_unreadable_file_is_one_line() -> None:
+    proc = crosswalk(
+        "convert", "request", "--from", "chat", "--to", "anthropic", "no/such/file.json"
+    )
+    err = assert_one_line(proc, 2)
+    assert err.startswith("crosswalk: cannot read no/such/file.json: "), err
