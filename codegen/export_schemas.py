@@ -185,7 +185,7 @@ def load_type(type_path: str) -> Any:
 def _with_stream(base: Any) -> Any:
     """A TypedDict subclass of ``base`` with an optional ``stream: bool``."""
 
-    class WithStream(base, total=False):  # type: ignore[misc,valid-type,call-arg]
+    class WithStream(base, total=False):  # type: ignore[misc,call-arg]
         stream: bool
 
     WithStream.__name__ = WithStream.__qualname__ = base.__name__
@@ -336,7 +336,8 @@ def apply_renames(schema: dict[str, JSON], renames: dict[str, str]) -> None:
 # Overlay
 # --------------------------------------------------------------------------------------------
 
-_OVERLAY_KEYS = {"def", "property", "schema", "required", "source", "why"}
+_OVERLAY_KEYS = {"def", "property", "schema", "required", "source", "why", "mode"}
+_OVERLAY_MODES = ("add", "replace")
 
 
 def load_overlay(path: Path = OVERLAY) -> dict[str, list[dict[str, JSON]]]:
@@ -355,26 +356,44 @@ def load_overlay(path: Path = OVERLAY) -> dict[str, list[dict[str, JSON]]]:
                 raise ExportError(
                     f"{path}: {schema_id}[{i}]: missing {sorted(missing)} / unknown {sorted(extra)}"
                 )
+            if entry.get("mode", "add") not in _OVERLAY_MODES:
+                raise ExportError(f"{path}: {schema_id}[{i}]: mode must be one of {_OVERLAY_MODES}")
     return {k: v for k, v in data.items() if not (k.startswith("$") or k.startswith("_"))}
 
 
 def apply_overlay(schema_id: str, schema: dict[str, JSON], entries: list[dict[str, JSON]]) -> None:
+    """Merge overlay entries into ``schema`` (after the def renames).
+
+    ``mode: "add"`` (the default) adds a property the SDK does not type and fails if the SDK
+    types it (the entry is then stale); ``mode: "replace"`` replaces the SDK's schema of an
+    existing property (e.g. to admit a null that real clients send) and fails if it is absent.
+    """
+    defs = schema.get("$defs", {})
     for entry in entries:
         target_name = entry["def"]
         if target_name == "$root":
             target = schema
         else:
-            target = schema.get("$defs", {}).get(target_name)
+            target = defs.get(target_name)
             if target is None:
                 raise ExportError(f"overlay {schema_id}: no def {target_name!r}")
         props = target.setdefault("properties", {})
         prop = entry["property"]
-        if prop in props:
+        mode = entry.get("mode", "add")
+        if mode == "add" and prop in props:
             raise ExportError(
                 f"overlay {schema_id}: {target_name}.{prop} is already typed by the SDK; "
-                "remove the overlay entry"
+                "remove the overlay entry (or make it mode: replace)"
             )
+        if mode == "replace" and prop not in props:
+            raise ExportError(f"overlay {schema_id}: {target_name}.{prop} to replace is absent")
         sub = json.loads(json.dumps(entry["schema"]))
+        for node in iter_schemas(sub):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not (
+                ref.startswith(DEFS_PREFIX) and ref[len(DEFS_PREFIX) :] in defs
+            ):
+                raise ExportError(f"overlay {schema_id}: {target_name}.{prop}: dangling {ref}")
         sub[OVERLAY_TAG] = entry["source"]
         props[prop] = sub
         if entry.get("required", False):
