@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 # Re-install only when the dependency list changes; the install is editable, so code
 # changes never need it.
 SETUP_STAMP := $(VENV)/.crosswalk-setup
-BENCH_STAMP := $(VENV)/.crosswalk-bench
+# The peers in the `bench` extra (litellm) pin openai<3, which would downgrade the dev
+# venv's openai==3.54.0 that the schemas are exported from: benchmarks get their own venv.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.crosswalk-bench
 LINTED := crosswalk codegen tests bench
 RUN_FIXTURE := tests/fixtures/claude_code_tool_read_image_with_thinking.json
 
@@ -20,8 +23,10 @@ $(SETUP_STAMP): pyproject.toml
 	$(PY) -m pip install --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-$(BENCH_STAMP): $(SETUP_STAMP)
-	$(PY) -m pip install --disable-pip-version-check -e '.[bench]'
+$(BENCH_STAMP): pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	echo '*' > $(BENCH_VENV)/.gitignore
+	$(BENCH_VENV)/bin/python -m pip install --disable-pip-version-check -e '.[bench]'
 	touch $@
 
 regen: setup
@@ -34,6 +39,7 @@ lint: setup
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict generated/converters generated/policy.py
 
 test: setup check-generated lint
 	$(PY) -m pytest
@@ -42,7 +48,7 @@ run: setup
 	$(VENV)/bin/crosswalk convert request --from anthropic --to chat $(RUN_FIXTURE)
 
 bench: $(BENCH_STAMP)
-	$(PY) bench/bench_requests.py
+	$(BENCH_VENV)/bin/python bench/bench_requests.py
 
 schemas: setup
 	$(PY) -m codegen.export_schemas

@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from crosswalk.errors import ConversionError, InvalidRequestError
@@ -110,7 +111,9 @@ def _convert(args: argparse.Namespace) -> int:
         convert((args.source, args.target), args.kind)
     except UnsupportedPair as exc:
         return _fail(EXIT_UNSUPPORTED, str(exc))
-    options = Options(strict=args.strict, default_max_tokens=args.default_max_tokens)
+    options = Options(strict=args.strict)
+    if args.default_max_tokens is not None:
+        options = replace(options, default_max_tokens=args.default_max_tokens)
     body = _read_json(args.file)
     if args.kind == "error":
         # An error's meaning is split between its HTTP status and its body, so the error

@@ -44,7 +44,9 @@ def crosswalk(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[byt
 
 def chat_to_anthropic(body: object, *extra: str) -> subprocess.CompletedProcess[bytes]:
     stdin = json.dumps(body).encode()
-    return crosswalk("convert", "request", "--from", "chat", "--to", "anthropic", *extra, stdin=stdin)
+    return crosswalk(
+        "convert", "request", "--from", "chat", "--to", "anthropic", *extra, stdin=stdin
+    )
 
 
 def assert_converted(proc: subprocess.CompletedProcess[bytes]) -> dict[str, object]:
@@ -74,7 +76,9 @@ def assert_one_line(proc: subprocess.CompletedProcess[bytes], code: int) -> str:
 
 @pytest.mark.parametrize("name", CHAT_FIXTURES)
 def test_chat_fixture_converts_to_anthropic(name: str) -> None:
-    proc = crosswalk("convert", "request", "--from", "chat", "--to", "anthropic", str(FIXTURES / name))
+    proc = crosswalk(
+        "convert", "request", "--from", "chat", "--to", "anthropic", str(FIXTURES / name)
+    )
     result = assert_converted(proc)
     assert "messages" in result
     assert "max_tokens" in result
@@ -82,7 +86,9 @@ def test_chat_fixture_converts_to_anthropic(name: str) -> None:
 
 @pytest.mark.parametrize("name", ANTHROPIC_FIXTURES)
 def test_anthropic_fixture_converts_to_chat(name: str) -> None:
-    proc = crosswalk("convert", "request", "--from", "anthropic", "--to", "chat", str(FIXTURES / name))
+    proc = crosswalk(
+        "convert", "request", "--from", "anthropic", "--to", "chat", str(FIXTURES / name)
+    )
     result = assert_converted(proc)
     assert "messages" in result
 
