@@ -14,9 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from codegen import CODEGEN_VERSION
 import jsonschema
 
+from codegen import CODEGEN_VERSION
 from codegen.diagnostics import CodegenError, Diagnostic
 from codegen.render import check_ruff, render_policy, render_tables
 from codegen.schema import SchemaDoc
@@ -34,14 +34,17 @@ def codegen_sha() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for path in sorted([*here.glob("*.py"), *here.glob("templates/*.jinja")]):
-        digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(
+            path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+        )
     return digest.hexdigest()
 
 
 def load_schemas(root: Path) -> dict[str, SchemaDoc]:
     provenance = json.loads((root / "schemas" / "PROVENANCE.json").read_text())
     return {
-        sid: SchemaDoc.load(root / "schemas" / entry["file"], sid) for sid, entry in sorted(provenance["schemas"].items())
+        sid: SchemaDoc.load(root / "schemas" / entry["file"], sid)
+        for sid, entry in sorted(provenance["schemas"].items())
     }
 
 
@@ -62,13 +65,16 @@ def generate(root: Path, out: Path, *, models: bool = True, partial: bool = Fals
         raise CodegenError(diagnostics)
     for t in tables:
         if t.coverage and t.coverage.uncovered:
-            print(f"warning: {t.path}: {len(t.coverage.uncovered)} uncovered source fields (--partial)", file=sys.stderr)
+            print(
+                f"warning: {t.path}: {len(t.coverage.uncovered)} uncovered source fields (--partial)",
+                file=sys.stderr,
+            )
     models_path = mappings / "models.yaml"
     model_policy = load_yaml(models_path)
     policy_errors = list(
-        jsonschema.Draft202012Validator(json.loads((mappings / "models.schema.json").read_text())).iter_errors(
-            model_policy
-        )
+        jsonschema.Draft202012Validator(
+            json.loads((mappings / "models.schema.json").read_text())
+        ).iter_errors(model_policy)
     )
     if policy_errors:
         raise CodegenError([Diagnostic("mappings/models.yaml", e.message) for e in policy_errors])
@@ -101,18 +107,26 @@ def tree_diff(a: Path, b: Path) -> list[str]:
 
     fa, fb = files(a), files(b)
     changed = sorted(f for f in fa & fb if not filecmp.cmp(a / f, b / f, shallow=False))
-    return [f"missing: {f}" for f in sorted(fb - fa)] + [f"stale: {f}" for f in sorted(fa - fb)] + [
-        f"differs: {f}" for f in changed
-    ]
+    return (
+        [f"missing: {f}" for f in sorted(fb - fa)]
+        + [f"stale: {f}" for f in sorted(fa - fb)]
+        + [f"differs: {f}" for f in changed]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if generated/ is not what the inputs give")
     parser.add_argument(
-        "--partial", action="store_true", help="development only: render even if coverage is incomplete"
+        "--check", action="store_true", help="fail if generated/ is not what the inputs give"
     )
-    parser.add_argument("--no-models", action="store_true", help="skip the pydantic models (fast iteration)")
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="development only: render even if coverage is incomplete",
+    )
+    parser.add_argument(
+        "--no-models", action="store_true", help="skip the pydantic models (fast iteration)"
+    )
     args = parser.parse_args(argv)
     target = ROOT / "generated"
     try:

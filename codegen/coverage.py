@@ -55,4 +55,6 @@ def compute_coverage(
             else:
                 uncovered.append(f"{name}/{prop}")
                 queue.extend(src.children(f))
-    return ir.Coverage(total, counts["mapped"], counts["dropped"], counts["refused"], tuple(uncovered))
+    return ir.Coverage(
+        total, counts["mapped"], counts["dropped"], counts["refused"], tuple(uncovered)
+    )

@@ -54,7 +54,9 @@ def check_ruff() -> None:
         [sys.executable, "-m", "ruff", "--version"], capture_output=True, text=True, check=True
     ).stdout.split()[-1]
     if found != RUFF_VERSION:
-        raise SystemExit(f"codegen formats with ruff {RUFF_VERSION}; found {found} (pip install ruff=={RUFF_VERSION})")
+        raise SystemExit(
+            f"codegen formats with ruff {RUFF_VERSION}; found {found} (pip install ruff=={RUFF_VERSION})"
+        )
 
 
 def ruff(text: str, filename: str, root: Path) -> str:
@@ -62,22 +64,37 @@ def ruff(text: str, filename: str, root: Path) -> str:
     base = [sys.executable, "-m", "ruff"]
     fixed = subprocess.run(
         [*base, "check", "--fix", "--select", "I,F401", "--stdin-filename", filename, "-"],
-        input=text, capture_output=True, text=True, cwd=root,
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=root,
     )
     if fixed.returncode not in (0, 1):
         raise RuntimeError(f"ruff check failed on {filename}:\n{fixed.stderr}\n{text}")
     formatted = subprocess.run(
         [*base, "format", "--stdin-filename", filename, "-"],
-        input=fixed.stdout, capture_output=True, text=True, cwd=root,
+        input=fixed.stdout,
+        capture_output=True,
+        text=True,
+        cwd=root,
     )
     if formatted.returncode != 0:
         raise RuntimeError(f"ruff format failed on {filename}:\n{formatted.stderr}\n{fixed.stdout}")
     return formatted.stdout
 
 
+def render_converter(table: ir.Table) -> str:
+    """One converter module's source (unformatted); tests exec it from tiny inline tables."""
+    return environment().get_template("converter.py.jinja").render(table=table)
+
+
 def render_policy(models: dict[str, Any], sha256: str, out: Path, root: Path) -> None:
     """`mappings/models.yaml` -> `generated/policy.py` (validated by models.schema.json first)."""
-    text = environment().get_template("policy.py.jinja").render(families=models["families"], sha256=sha256)
+    text = (
+        environment()
+        .get_template("policy.py.jinja")
+        .render(families=models["families"], sha256=sha256)
+    )
     (out / "policy.py").write_text(ruff(text, "generated/policy.py", root), encoding="utf-8")
 
 
@@ -88,14 +105,18 @@ def render_tables(tables: Sequence[ir.Table], out: Path, root: Path) -> None:
     (out / "tests").mkdir(parents=True, exist_ok=True)
     files: dict[Path, str] = {
         out / "__init__.py": env.get_template("generated_init.py.jinja").render(),
-        out / "converters" / "__init__.py": env.get_template("converters_init.py.jinja").render(tables=tables),
+        out / "converters" / "__init__.py": env.get_template("converters_init.py.jinja").render(
+            tables=tables
+        ),
     }
     for table in tables:
-        files[out / "converters" / f"{table.stem}.py"] = env.get_template("converter.py.jinja").render(table=table)
-        files[out / "tests" / f"test_golden_{table.stem}.py"] = env.get_template("golden_test.py.jinja").render(
-            table=table
-        )
+        files[out / "converters" / f"{table.stem}.py"] = render_converter(table)
+        files[out / "tests" / f"test_golden_{table.stem}.py"] = env.get_template(
+            "golden_test.py.jinja"
+        ).render(table=table)
     for path, text in files.items():
         rel = path.relative_to(out.parent) if out.parent != path else path
         path.write_text(ruff(text, str(rel), root), encoding="utf-8")
-    (out / "AUDIT.md").write_text(env.get_template("audit.md.jinja").render(tables=tables), encoding="utf-8")
+    (out / "AUDIT.md").write_text(
+        env.get_template("audit.md.jinja").render(tables=tables), encoding="utf-8"
+    )

@@ -22,7 +22,6 @@ from codegen.diagnostics import CodegenError, Diagnostic
 from codegen.schema import ROOT, Field, SchemaDoc
 from crosswalk.transforms import REGISTRY, TransformSpec
 
-
 RULE_ROWS = frozenset({"drop", "refuse", "enum", "clamp"})
 
 
@@ -116,7 +115,12 @@ class TableBuilder:
         raw = load_yaml(self.path)
         validator = jsonschema.Draft202012Validator(self.meta)
         for err in sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path)):
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
+            path = list(err.absolute_path)
+            where = (
+                f" row {path[1] + 1}"
+                if len(path) >= 2 and path[0] == "rows"
+                else "".join(f".{p}" for p in path)
+            )
             self.error(where, err.message)
         if self.diagnostics:
             raise CodegenError(self.diagnostics)
@@ -185,7 +189,7 @@ class TableBuilder:
         def_rows: dict[str, ir.Row],
         transit: set[Field],
     ) -> ir.Row | None:
-        where = f".rows[{index - 1}]"
+        where = f" row {index}"
         rule: str = row["rule"]
         froms, tos = listify(row.get("from")), listify(row.get("to"))
         resolved_from: list[Field | str] = []
@@ -214,8 +218,15 @@ class TableBuilder:
                 self.error(where, f"{p} is already covered by row {owner[key].index}")  # type: ignore[index]
             if not p.startswith("#"):
                 transit.update(src.resolve_instance(p)[:-1])
-        detail = self.detail(row)
-        base = {"index": index, "rule": rule, "froms": froms, "tos": tos, "detail": detail, "examples": names}
+        detail = " ".join(self.detail(row).split())
+        base = {
+            "index": index,
+            "rule": rule,
+            "froms": froms,
+            "tos": tos,
+            "detail": detail,
+            "examples": names,
+        }
         built = (
             self.nested_row(where, row, base, resolved_from, table, src, tgt, resolved_to)
             if nested
@@ -240,7 +251,11 @@ class TableBuilder:
         if rule == "const":
             return f"= {json.dumps(row['value'])}"
         if rule == "default":
-            return f"default {json.dumps(row['default'])}" if "default" in row else f"default options.{row['option']}"
+            return (
+                f"default {json.dumps(row['default'])}"
+                if "default" in row
+                else f"default options.{row['option']}"
+            )
         if rule in ("drop", "refuse"):
             return str(row["why"])
         return ""
@@ -265,7 +280,9 @@ class TableBuilder:
                     input=deep_merge(raw["base"], ex["in"]),
                     out=ex.get("out"),
                     absent=tuple(ex.get("absent", ())),
-                    loss=None if loss is None else tuple(sorted((e["kind"], e["pointer"]) for e in loss)),
+                    loss=None
+                    if loss is None
+                    else tuple(sorted((e["kind"], e["pointer"]) for e in loss)),
                     error=ex.get("error"),
                     options=dict(ex.get("options", {})),
                 )
@@ -300,18 +317,27 @@ class TableBuilder:
                 return None
             fallback = None
             if rule == "default":
-                fallback = repr(row["default"]) if "default" in row else f"ctx.options.{row['option']}"
-            return ir.RenameRow(**base, sources=sources, target=self.write(tgt, tos[0]), fallback=fallback)
+                fallback = (
+                    repr(row["default"]) if "default" in row else f"ctx.options.{row['option']}"
+                )
+            return ir.RenameRow(
+                **base, sources=sources, target=self.write(tgt, tos[0]), fallback=fallback
+            )
         if rule in ("const", "enum", "clamp") and (len(tos) != 1 or len(sources) > 1):
             self.error(where, f"{rule} reads at most one `from` and writes one `to`")
             return None
         if rule == "const":
             return ir.ConstRow(
-                **base, source=sources[0] if sources else None, target=self.write(tgt, tos[0]), value=repr(row["value"])
+                **base,
+                source=sources[0] if sources else None,
+                target=self.write(tgt, tos[0]),
+                value=repr(row["value"]),
             )
         if rule == "enum":
             const = self.value_map(where, row["table"], table, src, tgt, froms[0], tos[0])
-            return ir.EnumRow(**base, source=sources[0], target=self.write(tgt, tos[0]), table_const=const)
+            return ir.EnumRow(
+                **base, source=sources[0], target=self.write(tgt, tos[0]), table_const=const
+            )
         if rule == "clamp":
             return ir.ClampRow(
                 **base,
@@ -344,7 +370,11 @@ class TableBuilder:
             targets.append(self.write(tgt, p, var))
         conditional = not (row.get("always") or any(s.required for s in sources))
         return ir.TransformRow(
-            **base, sources=sources, targets=tuple(targets), local_name=local, conditional=conditional
+            **base,
+            sources=sources,
+            targets=tuple(targets),
+            local_name=local,
+            conditional=conditional,
         )
 
     def nested_row(
@@ -372,7 +402,9 @@ class TableBuilder:
             if len(base["tos"]) != 1:
                 self.error(where, "a nested enum row writes one `to`")
                 return None
-            const = self.value_map(where, row["table"], table, src, tgt, base["froms"][0], base["tos"][0])
+            const = self.value_map(
+                where, row["table"], table, src, tgt, base["froms"][0], base["tos"][0]
+            )
             literal = f"FieldRule('enum', mapping={const})"
         elif rule == "clamp":
             literal = f"FieldRule('clamp', minimum={row.get('min')!r}, maximum={row.get('max')!r})"
@@ -380,23 +412,39 @@ class TableBuilder:
             if not base["tos"]:
                 self.error(where, f"a nested {rule} row says where the field goes (`to:`)")
         else:
-            self.error(where, f"rule {rule!r} cannot be nested; use drop/refuse/enum/clamp/rename/transform")
+            self.error(
+                where,
+                f"rule {rule!r} cannot be nested; use drop/refuse/enum/clamp/rename/transform",
+            )
             return None
         return ir.NestedRow(**base, key=key, by=row["by"], rule_literal=literal)
 
     def value_map(
-        self, where: str, name: str, table: ir.Table, src: SchemaDoc, tgt: SchemaDoc, from_p: str, to_p: str
+        self,
+        where: str,
+        name: str,
+        table: ir.Table,
+        src: SchemaDoc,
+        tgt: SchemaDoc,
+        from_p: str,
+        to_p: str,
     ) -> str:
         mapping, errors = self.values.mapping(name, table.source_format, table.target_format)
         for e in errors:
             self.error(where, e)
-        for doc, pointer, values in ((src, from_p, set(mapping)), (tgt, to_p, set(mapping.values()))):
+        for doc, pointer, values in (
+            (src, from_p, set(mapping)),
+            (tgt, to_p, set(mapping.values())),
+        ):
             resolved = doc.resolve(pointer)
             if isinstance(resolved, str):
                 continue
             allowed = doc.enum_values(resolved)
             if allowed is not None and not values <= allowed:
-                self.error(where, f"value table {name!r}: {sorted(map(str, values - allowed))} not allowed at {pointer}")
+                self.error(
+                    where,
+                    f"value table {name!r}: {sorted(map(str, values - allowed))} not allowed at {pointer}",
+                )
         const = f"_VALUES_{name.upper()}"
         if all(v.const != const for v in table.value_maps):
             table.value_maps.append(ir.ValueMap(const, name, mapping))
@@ -412,18 +460,33 @@ class TableBuilder:
     ) -> None:
         for name, row in used.items():
             spec = self.registry[name]
-            where = f".rows[{row.index - 1}]"
+            where = f" row {row.index}"
             if (spec.source, spec.target) != (table.source, table.target):
-                self.error(where, f"{name} converts {spec.source} -> {spec.target}, not {table.source} -> {table.target}")
+                self.error(
+                    where,
+                    f"{name} converts {spec.source} -> {spec.target}, not {table.source} -> {table.target}",
+                )
             if not set(row.froms) <= set(spec.reads):
-                self.error(where, f"{name} declares reads={list(spec.reads)}; row reads {list(row.froms)}")
+                self.error(
+                    where, f"{name} declares reads={list(spec.reads)}; row reads {list(row.froms)}"
+                )
             if set(row.tos) != set(spec.writes):
-                self.error(where, f"{name} declares writes={list(spec.writes)}; row writes {list(row.tos)}")
+                self.error(
+                    where, f"{name} declares writes={list(spec.writes)}; row writes {list(row.tos)}"
+                )
             applied = {r.key for r in nested_by.get(name, []) if r.rule in RULE_ROWS}
             for key in sorted(set(spec.handles) - applied):
-                self.error(where, f"{name} applies the rule {key!r}, but no nested row `by: {name}` states it")
+                self.error(
+                    where,
+                    f"{name} applies the rule {key!r}, but no nested row `by: {name}` states it",
+                )
             for key in sorted(applied - set(spec.handles)):
-                self.error(where, f"nested row {key!r} names {name}, which does not declare it in handles=")
+                self.error(
+                    where, f"nested row {key!r} names {name}, which does not declare it in handles="
+                )
         for by, rows in nested_by.items():
             if by not in used:
-                self.error(f".rows[{rows[0].index - 1}]", f"`by: {by}` names a transform no row of this table calls")
+                self.error(
+                    f" row {rows[0].index}",
+                    f"`by: {by}` names a transform no row of this table calls",
+                )

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
-
-from dataclasses import replace
 
 from crosswalk.generated.converters import CONVERTERS
 from crosswalk.generated.policy import POLICY
@@ -37,6 +35,9 @@ SCHEMA_IDS: dict[tuple[str, str], str] = {
 }
 
 ConverterFn = Callable[[Mapping[str, Any], Context], dict[str, Any]]
+
+
+_DEFAULT_OPTIONS = Options(policy=POLICY)
 
 
 class UnsupportedPair(LookupError):
@@ -91,8 +92,9 @@ def run(
     conv = convert((source, target), kind)
     if check_input:
         validate(SCHEMA_IDS[(source, kind)], body)
-    options = options or Options()
-    if options.policy is None:
+    if options is None:
+        options = _DEFAULT_OPTIONS
+    elif options.policy is None:
         options = replace(options, policy=POLICY)
     ctx = Context(body, conv.rules, options)
     result = conv.fn(body, ctx)

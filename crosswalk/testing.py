@@ -14,16 +14,22 @@ from crosswalk.transforms import Options
 from crosswalk.validate import validate
 
 
-def check_case(source: str, target: str, kind: str, given: dict[str, Any], expect: dict[str, Any]) -> None:
+def check_case(
+    source: str, target: str, kind: str, given: dict[str, Any], expect: dict[str, Any]
+) -> None:
     """Run one example: exact top-level keys, absent keys, loss set, or the expected error."""
     options = Options(**expect["options"])
     if expect["error"] is not None:
         try:
             run(source, target, kind, given, options)
         except ConversionError as exc:
-            assert exc.pointer == expect["error"]["pointer"], f"error at {exc.pointer}: {exc.message}"
+            assert exc.pointer == expect["error"]["pointer"], (
+                f"error at {exc.pointer}: {exc.message}"
+            )
             if "kind" in expect["error"]:
-                assert exc.kind == expect["error"]["kind"], f"expected {expect['error']['kind']}, got {exc.kind}"
+                assert exc.kind == expect["error"]["kind"], (
+                    f"expected {expect['error']['kind']}, got {exc.kind}"
+                )
             return
         raise AssertionError(f"expected a ConversionError at {expect['error']['pointer']}")
     conversion = run(source, target, kind, given, options)

@@ -32,7 +32,9 @@ class Context:
         self.rules = rules
         self.options = options or Options()
         if self.options.policy is None:
-            raise ValueError("Context needs options.policy (crosswalk.convert supplies the default)")
+            raise ValueError(
+                "Context needs options.policy (crosswalk.convert supplies the default)"
+            )
         self.policy: ModelPolicy = self.options.policy
         self.loss = LossReport(strict=self.options.strict)
         self.out: dict[str, Any] = {}

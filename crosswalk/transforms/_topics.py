@@ -5,7 +5,7 @@ A topic is one subject (`messages`, `tools`, ...) with one function per directio
 
 import importlib
 
-TOPICS: tuple[str, ...] = ()
+TOPICS: tuple[str, ...] = ("messages", "output_format", "sampling", "thinking", "tools")
 
 for _topic in TOPICS:
     importlib.import_module(f"crosswalk.transforms.{_topic}")
