@@ -181,10 +181,12 @@ class Moderation(BaseModel):
         extra="allow",
     )
     input: Annotated[
-        ModerationInputModerationResults | ModerationInputError, Field(discriminator="type")
+        ModerationInputModerationResults | ModerationInputError,
+        Field(discriminator="type"),
     ]
     output: Annotated[
-        ModerationOutputModerationResults | ModerationOutputError, Field(discriminator="type")
+        ModerationOutputModerationResults | ModerationOutputError,
+        Field(discriminator="type"),
     ]
 
 

@@ -909,7 +909,8 @@ class ResponseApplyPatchToolCall(BaseModel):
     created_by: str | None = None
     id: str
     operation: Annotated[
-        OperationCreateFile | OperationDeleteFile | OperationUpdateFile, Field(discriminator="type")
+        OperationCreateFile | OperationDeleteFile | OperationUpdateFile,
+        Field(discriminator="type"),
     ]
     status: Literal["in_progress", "completed"]
     type: Literal["apply_patch_call"]
@@ -1524,7 +1525,8 @@ class ApplyPatchCall(BaseModel):
     )
     call_id: str
     caller: Annotated[
-        ApplyPatchCallCallerDirect | ApplyPatchCallCallerProgram | None, Field(discriminator="type")
+        ApplyPatchCallCallerDirect | ApplyPatchCallCallerProgram | None,
+        Field(discriminator="type"),
     ] = None
     id: str | None = None
     operation: Annotated[
@@ -1714,7 +1716,8 @@ class McpCall(BaseModel):
     approval_request_id: str | None = None
     arguments: str
     error: Annotated[
-        McpProtocolError | McpToolExecutionError | HTTPError | None, Field(discriminator="type")
+        McpProtocolError | McpToolExecutionError | HTTPError | None,
+        Field(discriminator="type"),
     ] = None
     id: str
     name: str
@@ -1749,7 +1752,8 @@ class Message(BaseModel):
     )
     content: list[
         Annotated[
-            ResponseInputText | ResponseInputImage | ResponseInputFile, Field(discriminator="type")
+            ResponseInputText | ResponseInputImage | ResponseInputFile,
+            Field(discriminator="type"),
         ]
     ]
     role: Literal["user", "system", "developer"]
@@ -1781,10 +1785,12 @@ class Moderation(BaseModel):
         extra="allow",
     )
     input: Annotated[
-        ModerationInputModerationResult | ModerationInputError, Field(discriminator="type")
+        ModerationInputModerationResult | ModerationInputError,
+        Field(discriminator="type"),
     ]
     output: Annotated[
-        ModerationOutputModerationResult | ModerationOutputError, Field(discriminator="type")
+        ModerationOutputModerationResult | ModerationOutputError,
+        Field(discriminator="type"),
     ]
 
 
@@ -1868,7 +1874,8 @@ class ResponseConfigurationUpdateItemParamText(BaseModel):
         extra="allow",
     )
     format: Annotated[
-        ResponseFormatText | ResponseFormatTextJSONSchemaConfig, Field(discriminator="type")
+        ResponseFormatText | ResponseFormatTextJSONSchemaConfig,
+        Field(discriminator="type"),
     ]
 
 
@@ -1965,7 +1972,8 @@ class ResponseFunctionShellToolCall(BaseModel):
     caller: Annotated[CallerDirect | CallerProgram | None, Field(discriminator="type")] = None
     created_by: str | None = None
     environment: Annotated[
-        ResponseLocalEnvironment | ResponseContainerReference | None, Field(discriminator="type")
+        ResponseLocalEnvironment | ResponseContainerReference | None,
+        Field(discriminator="type"),
     ] = None
     id: str
     status: Literal["in_progress", "completed", "incomplete"]
@@ -2067,7 +2075,8 @@ class ShellCall(BaseModel):
     action: ShellCallAction
     call_id: str
     caller: Annotated[
-        ShellCallCallerDirect | ShellCallCallerProgram | None, Field(discriminator="type")
+        ShellCallCallerDirect | ShellCallCallerProgram | None,
+        Field(discriminator="type"),
     ] = None
     environment: Annotated[
         LocalEnvironment | ContainerReference | None, Field(discriminator="type")
@@ -2210,7 +2219,8 @@ class FunctionShellTool(BaseModel):
     )
     allowed_callers: list[Literal["direct", "programmatic"]] | None = None
     environment: Annotated[
-        ContainerAuto | LocalEnvironment | ContainerReference | None, Field(discriminator="type")
+        ContainerAuto | LocalEnvironment | ContainerReference | None,
+        Field(discriminator="type"),
     ] = None
     type: Literal["shell"]
 

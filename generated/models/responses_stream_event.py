@@ -916,7 +916,8 @@ class ResponseApplyPatchToolCall(BaseModel):
     created_by: str | None = None
     id: str
     operation: Annotated[
-        OperationCreateFile | OperationDeleteFile | OperationUpdateFile, Field(discriminator="type")
+        OperationCreateFile | OperationDeleteFile | OperationUpdateFile,
+        Field(discriminator="type"),
     ]
     status: Literal["in_progress", "completed"]
     type: Literal["apply_patch_call"]
@@ -2049,7 +2050,8 @@ class ApplyPatchCall(BaseModel):
     )
     call_id: str
     caller: Annotated[
-        ApplyPatchCallCallerDirect | ApplyPatchCallCallerProgram | None, Field(discriminator="type")
+        ApplyPatchCallCallerDirect | ApplyPatchCallCallerProgram | None,
+        Field(discriminator="type"),
     ] = None
     id: str | None = None
     operation: Annotated[
@@ -2229,7 +2231,8 @@ class McpCall(BaseModel):
     approval_request_id: str | None = None
     arguments: str
     error: Annotated[
-        McpProtocolError | McpToolExecutionError | HTTPError | None, Field(discriminator="type")
+        McpProtocolError | McpToolExecutionError | HTTPError | None,
+        Field(discriminator="type"),
     ] = None
     id: str
     name: str
@@ -2264,7 +2267,8 @@ class Message(BaseModel):
     )
     content: list[
         Annotated[
-            ResponseInputText | ResponseInputImage | ResponseInputFile, Field(discriminator="type")
+            ResponseInputText | ResponseInputImage | ResponseInputFile,
+            Field(discriminator="type"),
         ]
     ]
     role: Literal["user", "system", "developer"]
@@ -2296,10 +2300,12 @@ class Moderation(BaseModel):
         extra="allow",
     )
     input: Annotated[
-        ModerationInputModerationResult | ModerationInputError, Field(discriminator="type")
+        ModerationInputModerationResult | ModerationInputError,
+        Field(discriminator="type"),
     ]
     output: Annotated[
-        ModerationOutputModerationResult | ModerationOutputError, Field(discriminator="type")
+        ModerationOutputModerationResult | ModerationOutputError,
+        Field(discriminator="type"),
     ]
 
 
@@ -2383,7 +2389,8 @@ class ResponseConfigurationUpdateItemParamText(BaseModel):
         extra="allow",
     )
     format: Annotated[
-        ResponseFormatText | ResponseFormatTextJSONSchemaConfig, Field(discriminator="type")
+        ResponseFormatText | ResponseFormatTextJSONSchemaConfig,
+        Field(discriminator="type"),
     ]
 
 
@@ -2480,7 +2487,8 @@ class ResponseFunctionShellToolCall(BaseModel):
     caller: Annotated[CallerDirect | CallerProgram | None, Field(discriminator="type")] = None
     created_by: str | None = None
     environment: Annotated[
-        ResponseLocalEnvironment | ResponseContainerReference | None, Field(discriminator="type")
+        ResponseLocalEnvironment | ResponseContainerReference | None,
+        Field(discriminator="type"),
     ] = None
     id: str
     status: Literal["in_progress", "completed", "incomplete"]
@@ -2629,7 +2637,8 @@ class ShellCall(BaseModel):
     action: ShellCallAction
     call_id: str
     caller: Annotated[
-        ShellCallCallerDirect | ShellCallCallerProgram | None, Field(discriminator="type")
+        ShellCallCallerDirect | ShellCallCallerProgram | None,
+        Field(discriminator="type"),
     ] = None
     environment: Annotated[
         LocalEnvironment | ContainerReference | None, Field(discriminator="type")
@@ -2772,7 +2781,8 @@ class FunctionShellTool(BaseModel):
     )
     allowed_callers: list[Literal["direct", "programmatic"]] | None = None
     environment: Annotated[
-        ContainerAuto | LocalEnvironment | ContainerReference | None, Field(discriminator="type")
+        ContainerAuto | LocalEnvironment | ContainerReference | None,
+        Field(discriminator="type"),
     ] = None
     type: Literal["shell"]
 
@@ -3025,7 +3035,8 @@ class ResponseContentPartAddedEvent(BaseModel):
     item_id: str
     output_index: int
     part: Annotated[
-        ResponseOutputText | ResponseOutputRefusal | PartReasoningText, Field(discriminator="type")
+        ResponseOutputText | ResponseOutputRefusal | PartReasoningText,
+        Field(discriminator="type"),
     ]
     sequence_number: int
     type: Literal["response.content_part.added"]
@@ -3039,7 +3050,8 @@ class ResponseContentPartDoneEvent(BaseModel):
     item_id: str
     output_index: int
     part: Annotated[
-        ResponseOutputText | ResponseOutputRefusal | PartReasoningText, Field(discriminator="type")
+        ResponseOutputText | ResponseOutputRefusal | PartReasoningText,
+        Field(discriminator="type"),
     ]
     sequence_number: int
     type: Literal["response.content_part.done"]
