@@ -57,6 +57,7 @@ class Case:
     """One golden test: a row's example, with the base already merged in."""
 
     id: str
+    example: str
     input: dict[str, Any]
     out: dict[str, Any] | None
     absent: tuple[str, ...]
@@ -209,6 +210,14 @@ class Table:
     @property
     def target_format(self) -> str:
         return self.target.split(".")[0]
+
+    @property
+    def examples(self) -> dict[str, Case]:
+        """Each example once (first citing row's case), for rendering data a single time."""
+        first: dict[str, Case] = {}
+        for case in self.cases:
+            first.setdefault(case.example, case)
+        return first
 
     @property
     def code_rows(self) -> list[Row]:

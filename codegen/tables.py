@@ -272,11 +272,14 @@ class TableBuilder:
                 name, ex = ref, raw["examples"][ref]
             else:
                 name, ex = f"inline{j + 1}", ref
+            if not isinstance(ref, str):
+                name = f"row{index}_{name}"
             names.append(name)
             loss = ex.get("loss")
             table.cases.append(
                 ir.Case(
                     id=f"{table.path.removeprefix('mappings/').removesuffix('.yaml')}:row{index}:{name}",
+                    example=name,
                     input=deep_merge(raw["base"], ex["in"]),
                     out=ex.get("out"),
                     absent=tuple(ex.get("absent", ())),
