@@ -33,12 +33,19 @@ class ModelRule:
 
 @dataclass(frozen=True, slots=True)
 class ModelPolicy:
-    """Ordered rules; the first match wins and the last rule should match `*`."""
+    """Ordered rules; the first match wins and the last rule should match `*`.
+
+    Lookups are memoised per model name: a process sees few distinct models, and pattern
+    matching on every conversion showed up in profiles.
+    """
 
     rules: tuple[ModelRule, ...]
+    _memo: dict[str, ModelRule] = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, model: str) -> ModelRule:
-        for rule in self.rules:
-            if rule.matches(model):
-                return rule
-        return self.rules[-1]
+        found = self._memo.get(model)
+        if found is None:
+            found = next((rule for rule in self.rules if rule.matches(model)), self.rules[-1])
+            if len(self._memo) < 1024:
+                self._memo[model] = found
+        return found
