@@ -24,6 +24,11 @@ class Read:
     required: bool
 
     @property
+    def var(self) -> str:
+        """A local name for the value, unique per pointer."""
+        return "s_" + "_".join(self.keys)
+
+    @property
     def expr(self) -> str:
         """An expression giving the value, or None when absent (never raises)."""
         if self.required:

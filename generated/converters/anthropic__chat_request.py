@@ -505,13 +505,10 @@ def anthropic_to_chat_request(src: Mapping[str, Any], ctx: Context) -> dict[str,
             out["stream_options"] = t_stream_options
 
     # row 112: /thinking, /output_config/effort -> /reasoning_effort transform (thinking.anthropic_to_chat)
-    if (
-        src.get("thinking") is not None
-        or (src.get("output_config") or {}).get("effort") is not None
-    ):
-        t_reasoning_effort = thinking_anthropic_to_chat(
-            src.get("thinking"), (src.get("output_config") or {}).get("effort"), ctx
-        )
+    s_thinking = src.get("thinking")
+    s_output_config_effort = (src.get("output_config") or {}).get("effort")
+    if s_thinking is not None or s_output_config_effort is not None:
+        t_reasoning_effort = thinking_anthropic_to_chat(s_thinking, s_output_config_effort, ctx)
         if t_reasoning_effort is not None:
             out["reasoning_effort"] = t_reasoning_effort
 

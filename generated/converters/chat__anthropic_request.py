@@ -219,25 +219,25 @@ def chat_to_anthropic_request(src: Mapping[str, Any], ctx: Context) -> dict[str,
         )
 
     # row 68: /tools, /functions, /web_search_options -> /tools transform (tools.chat_to_anthropic)
-    if (
-        src.get("tools") is not None
-        or src.get("functions") is not None
-        or src.get("web_search_options") is not None
-    ):
-        t_tools = tools_chat_to_anthropic(
-            src.get("tools"), src.get("functions"), src.get("web_search_options"), ctx
-        )
+    s_tools = src.get("tools")
+    s_functions = src.get("functions")
+    s_web_search_options = src.get("web_search_options")
+    if s_tools is not None or s_functions is not None or s_web_search_options is not None:
+        t_tools = tools_chat_to_anthropic(s_tools, s_functions, s_web_search_options, ctx)
         if t_tools is not None:
             out["tools"] = t_tools
 
     # row 91: /tool_choice, /function_call, /parallel_tool_calls -> /tool_choice transform (tools.choice_chat_to_anthropic)
+    s_tool_choice = src.get("tool_choice")
+    s_function_call = src.get("function_call")
+    s_parallel_tool_calls = src.get("parallel_tool_calls")
     if (
-        src.get("tool_choice") is not None
-        or src.get("function_call") is not None
-        or src.get("parallel_tool_calls") is not None
+        s_tool_choice is not None
+        or s_function_call is not None
+        or s_parallel_tool_calls is not None
     ):
         t_tool_choice = tools_choice_chat_to_anthropic(
-            src.get("tool_choice"), src.get("function_call"), src.get("parallel_tool_calls"), ctx
+            s_tool_choice, s_function_call, s_parallel_tool_calls, ctx
         )
         if t_tool_choice is not None:
             out["tool_choice"] = t_tool_choice
