@@ -114,6 +114,23 @@ def test_malformed_arguments(arguments: str) -> None:
     assert ("dropped", "/messages/1/tool_calls/0/function/arguments") in losses(conv)
 
 
+def test_arguments_the_fast_parser_refuses_keep_their_stdlib_meaning() -> None:
+    # orjson rejects these; Python's json (what clients built them with) does not.
+    body = fixture("sdk_chat_tool_followup")
+    big = 2**70
+    body["messages"][1]["tool_calls"][0]["function"]["arguments"] = f'{{"n": {big}}}'
+    conv = run("chat", "anthropic", "request", body)
+    assert conv.result["messages"][1]["content"][0]["input"] == {"n": big}
+    assert not losses(conv)
+
+
+def test_id_collision_with_a_later_valid_id_is_avoided() -> None:
+    from crosswalk.transforms.ids import ToolIdMap
+
+    ids = ToolIdMap(["a.b", "a_b"])
+    assert ids.get("a.b") != "a_b" and ids.get("a_b") == "a_b"
+
+
 def test_file_id_is_refused() -> None:
     body = {
         "model": "m",

@@ -43,11 +43,14 @@ class ToolIdMap:
     ('call_1_x', True)
     """
 
-    __slots__ = ("_map", "_used")
+    __slots__ = ("_map", "_originals", "_used")
 
     def __init__(self, originals: Iterable[str] = ()) -> None:
         self._map: dict[str, str] = {}
-        self._used: set[str] = {i for i in originals if is_valid(i)}
+        # Collisions only matter once an id needs rewriting, which is rare: the set of
+        # ids in use is built then, not for every conversation.
+        self._originals = originals
+        self._used: set[str] | None = None
 
     def get(self, original: str) -> str:
         """The sanitised id for `original` (the same answer every time)."""
@@ -56,10 +59,14 @@ class ToolIdMap:
             return known
         new = original if is_valid(original) else self._fresh(original)
         self._map[original] = new
-        self._used.add(new)
+        if self._used is not None:
+            self._used.add(new)
         return new
 
     def _fresh(self, original: str) -> str:
+        if self._used is None:
+            self._used = {i for i in self._originals if is_valid(i)}
+            self._used.update(self._map.values())
         base = _INVALID_CHAR.sub("_", original) or "id"
         candidate = base if len(base) <= MAX_LEN else _suffixed(base, original, 0)
         salt = 0

@@ -12,8 +12,10 @@ message cannot carry move to a user message right after, thinking becomes
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import orjson
 
 from crosswalk.transforms import media
 from crosswalk.transforms._context import Context
@@ -139,6 +141,21 @@ def content_blocks(content: Any, ctx: Context, pointer: str) -> list[Block]:
     return blocks
 
 
+_MALFORMED = object()
+
+
+def _lenient_json(text: str) -> Any:
+    """What the stdlib parser makes of `text`, or `_MALFORMED`.
+
+    orjson (the fast path) is stricter than the stdlib: it refuses NaN/Infinity and
+    integers beyond 64 bits, which some clients do send; those keep their old meaning.
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _MALFORMED
+
+
 def parse_arguments(arguments: str, ctx: Context, pointer: str) -> dict[str, Any]:
     """Chat `arguments` (a JSON string) -> Anthropic `input` (an object).
 
@@ -150,8 +167,10 @@ def parse_arguments(arguments: str, ctx: Context, pointer: str) -> dict[str, Any
     if not arguments.strip():
         return {}
     try:
-        value = json.loads(arguments)
-    except ValueError:
+        value = orjson.loads(arguments)
+    except orjson.JSONDecodeError:
+        value = _lenient_json(arguments)
+    if value is _MALFORMED:
         ctx.dropped(
             pointer,
             "arguments are not valid JSON; Anthropic tool_use input must be an object, {} sent",
@@ -399,14 +418,12 @@ def leading_system(messages: list[Msg], ctx: Context) -> tuple[Any, int]:
     return blocks, n
 
 
-def _chat_call_ids(messages: list[Msg]) -> list[str]:
-    ids = []
+def _chat_call_ids(messages: list[Msg]) -> Iterator[str]:
     for m in messages:
         if m["role"] == "tool":
-            ids.append(m["tool_call_id"])
+            yield m["tool_call_id"]
         elif m["role"] == "assistant":
-            ids.extend(call["id"] for call in m.get("tool_calls") or ())
-    return ids
+            yield from (call["id"] for call in m.get("tool_calls") or ())
 
 
 @transform(
