@@ -75,6 +75,29 @@ def convert(pair: tuple[str, str], kind: str) -> Converter:
     return Converter(pair[0], pair[1], kind, getattr(module, fn_name), module.RULES)
 
 
+def custom_tool_names(source: str, request: Mapping[str, Any]) -> frozenset[str]:
+    """Names of the custom (free-form input) tools a `source`-format request declares.
+
+    Pass them as `Options(custom_tools=...)` when converting the reply to that request
+    back to `source`, so tool calls to them come back as custom tool calls. Anthropic has
+    no custom tools, so an Anthropic request declares none.
+
+    >>> custom_tool_names("responses", {"tools": [{"type": "custom", "name": "apply_patch"},
+    ...                                           {"type": "function", "name": "f"}]})
+    frozenset({'apply_patch'})
+    >>> custom_tool_names("chat", {"tools": [{"type": "custom", "custom": {"name": "g"}}]})
+    frozenset({'g'})
+    """
+    names: set[str] = set()
+    for tool in request.get("tools") or ():
+        if not isinstance(tool, Mapping) or tool.get("type") != "custom":
+            continue
+        holder = tool.get("custom") if source == "chat" else tool
+        if isinstance(holder, Mapping) and isinstance(holder.get("name"), str):
+            names.add(holder["name"])
+    return frozenset(names)
+
+
 def run(
     source: str,
     target: str,

@@ -7,6 +7,7 @@ the caller's options) and everything they may report goes through here.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
@@ -38,6 +39,11 @@ class Context:
         self.policy: ModelPolicy = self.options.policy
         self.loss = LossReport(strict=self.options.strict)
         self.out: dict[str, Any] = {}
+
+    def now(self) -> int:
+        """The Unix time for `created`/`created_at` fields the source cannot supply."""
+        fixed = self.options.now
+        return int(time.time()) if fixed is None else fixed
 
     # -- reporting ---------------------------------------------------------------
 

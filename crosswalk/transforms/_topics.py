@@ -5,7 +5,27 @@ A topic is one subject (`messages`, `tools`, ...) with one function per directio
 
 import importlib
 
-TOPICS: tuple[str, ...] = ("messages", "output_format", "sampling", "thinking", "tools")
+TOPICS: tuple[str, ...] = (
+    "messages",
+    "output_format",
+    "sampling",
+    "thinking",
+    "tools",
+    # ---- section: requests, responses <-> anthropic ----
+    # ---- end section: requests, responses <-> anthropic ----
+    #
+    # ---- section: requests, chat <-> responses ----
+    # ---- end section: requests, chat <-> responses ----
+    #
+    # ---- section: response bodies, anthropic <-> chat and chat <-> responses ----
+    # ---- end section: response bodies, anthropic <-> chat and chat <-> responses ----
+    #
+    # ---- section: response bodies, anthropic <-> responses ----
+    # ---- end section: response bodies, anthropic <-> responses ----
+    #
+    # ---- section: errors ----
+    # ---- end section: errors ----
+)
 
 for _topic in TOPICS:
     importlib.import_module(f"crosswalk.transforms.{_topic}")
