@@ -62,8 +62,16 @@ class Root:
     add_stream: bool = False  # add an optional boolean ``stream`` (request roots)
     drop_properties: tuple[str, ...] = ()  # SDK kwargs that the SDK sends as headers, not body
     wrap_error: bool = False  # wrap the type as {"error": <type>} (OpenAI error body)
+    # An HTTP error response: {status, headers, body}; names the body def and the headers kept.
+    http_error: tuple[str, tuple[str, ...]] | None = None
     notes: tuple[str, ...] = field(default=())
 
+
+_ENVELOPE_NOTE = (
+    "an HTTP error response: {status, headers, body}; the status and the headers that mean "
+    "the same in every format (retry-after, the request id) belong to the error as much as "
+    "the body does, so the converters take and return all three"
+)
 
 ROOTS: tuple[Root, ...] = (
     Root(
@@ -80,7 +88,12 @@ ROOTS: tuple[Root, ...] = (
     ),
     Root("anthropic.response", "anthropic.types.beta:BetaMessage"),
     Root("anthropic.stream_event", "anthropic.types.beta:BetaRawMessageStreamEvent"),
-    Root("anthropic.error", "anthropic.types:ErrorResponse"),
+    Root(
+        "anthropic.error",
+        "anthropic.types:ErrorResponse",
+        http_error=("ErrorResponse", ("retry-after", "request-id")),
+        notes=(_ENVELOPE_NOTE,),
+    ),
     Root(
         "chat.request",
         "openai.types.chat.completion_create_params:CompletionCreateParamsBase",
@@ -93,7 +106,8 @@ ROOTS: tuple[Root, ...] = (
         "chat.error",
         "openai.types.shared:ErrorObject",
         wrap_error=True,
-        notes=('wrapped as {"error": ErrorObject} (the HTTP error body)',),
+        http_error=("ErrorBody", ("retry-after", "x-request-id")),
+        notes=('body wrapped as {"error": ErrorObject} (the HTTP error body)', _ENVELOPE_NOTE),
     ),
     Root(
         "responses.request",
@@ -105,10 +119,15 @@ ROOTS: tuple[Root, ...] = (
     Root("responses.stream_event", "openai.types.responses:ResponseStreamEvent"),
     Root(
         "responses.error",
-        "openai.types.responses:ResponseError",
+        "openai.types.shared:ErrorObject",
+        wrap_error=True,
+        http_error=("ErrorBody", ("retry-after", "x-request-id")),
         notes=(
-            "the error object inside a failed Response (`response.error`); an HTTP error body "
-            "from /v1/responses has the chat.error shape",
+            "/v1/responses answers HTTP errors with the same body as /v1/chat/completions; "
+            "the ResponseError object of a failed Response is part of responses.response and "
+            "of the stream events",
+            'body wrapped as {"error": ErrorObject}',
+            _ENVELOPE_NOTE,
         ),
     ),
 )
@@ -226,6 +245,30 @@ def raw_schema(root: Root) -> dict[str, JSON]:
             "$defs": defs,
             "properties": {"error": {"$ref": DEFS_PREFIX + name}},
             "required": ["error"],
+            "type": "object",
+        }
+    if root.http_error is not None:
+        body_name, header_names = root.http_error
+        defs = schema.pop("$defs", {})
+        for name in (body_name, "ErrorHeaders"):
+            if name in defs:
+                raise ExportError(f"{root.id}: {name} already in $defs")
+        defs[body_name] = schema
+        defs["ErrorHeaders"] = {
+            "additionalProperties": False,
+            "description": "Response headers that carry meaning across formats.",
+            "properties": {h: {"type": "string"} for h in header_names},
+            "type": "object",
+        }
+        schema = {
+            "$defs": defs,
+            "additionalProperties": False,
+            "properties": {
+                "body": {"$ref": DEFS_PREFIX + body_name},
+                "headers": {"$ref": DEFS_PREFIX + "ErrorHeaders"},
+                "status": {"maximum": 599, "minimum": 400, "type": "integer"},
+            },
+            "required": ["body", "status"],
             "type": "object",
         }
     return schema

@@ -114,6 +114,7 @@ class EnumRow(Row):
     source: Read | None = None
     target: Write | None = None
     table_const: str = ""
+    passthrough: bool = False  # values the table does not list are copied, not refused
     macro: ClassVar[str] = "enum"
 
 

@@ -247,7 +247,8 @@ class TableBuilder:
         if rule == "clamp":
             return f"{row.get('min', '')}..{row.get('max', '')}"
         if rule == "enum":
-            return f"table {row['table']}"
+            kept = ", unlisted values kept" if row.get("passthrough") else ""
+            return f"table {row['table']}{kept}"
         if rule == "const":
             return f"= {json.dumps(row['value'])}"
         if rule == "default":
@@ -339,7 +340,11 @@ class TableBuilder:
         if rule == "enum":
             const = self.value_map(where, row["table"], table, src, tgt, froms[0], tos[0])
             return ir.EnumRow(
-                **base, source=sources[0], target=self.write(tgt, tos[0]), table_const=const
+                **base,
+                source=sources[0],
+                target=self.write(tgt, tos[0]),
+                table_const=const,
+                passthrough=bool(row.get("passthrough", False)),
             )
         if rule == "clamp":
             return ir.ClampRow(
@@ -443,6 +448,15 @@ class TableBuilder:
             if isinstance(resolved, str):
                 continue
             allowed = doc.enum_values(resolved)
+            if allowed is not None and len(allowed) == 1:
+                # A union member's tag (one const): the table spans all members and
+                # must give this one a counterpart.
+                if not allowed <= values:
+                    self.error(
+                        where,
+                        f"value table {name!r}: no row for {next(iter(allowed))!r} at {pointer}",
+                    )
+                continue
             if allowed is not None and not values <= allowed:
                 self.error(
                     where,

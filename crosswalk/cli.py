@@ -95,7 +95,15 @@ def _parser() -> argparse.ArgumentParser:
                 "--status",
                 type=_http_status,
                 metavar="N",
-                help="HTTP status the error body came with",
+                help="HTTP status the error body came with (without it, FILE is a whole "
+                'error response: {"status": N, "body": {...}, "headers": {...}})',
+            )
+        if kind == "response":
+            sub.add_argument(
+                "--request",
+                metavar="FILE",
+                help="the request (in the --to format) this response answers: its custom "
+                "tools' calls come back as custom tool calls",
             )
     return parser
 
@@ -103,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 def _convert(args: argparse.Namespace) -> int:
     # Imported here, not at the top, so that `--help` and usage errors never pay for the
     # converters, and a broken install still ends in one line rather than a traceback.
-    from crosswalk.convert import UnsupportedPair, convert, run
+    from crosswalk.convert import UnsupportedPair, convert, custom_tool_names, run
     from crosswalk.transforms import Options
 
     try:
@@ -114,8 +122,12 @@ def _convert(args: argparse.Namespace) -> int:
     options = Options(strict=args.strict)
     if args.default_max_tokens is not None:
         options = replace(options, default_max_tokens=args.default_max_tokens)
+    if args.kind == "response" and args.request is not None:
+        request = _read_json(args.request)
+        if isinstance(request, dict):
+            options = replace(options, custom_tools=custom_tool_names(args.target, request))
     body = _read_json(args.file)
-    if args.kind == "error":
+    if args.kind == "error" and args.status is not None:
         # An error's meaning is split between its HTTP status and its body, so the error
         # converters take and return both together, and stdout carries both.
         body = {"status": args.status, "body": body}
@@ -194,8 +206,8 @@ def _positive_int(text: str) -> int:
 
 def _http_status(text: str) -> int:
     value = _int(text)
-    if not 100 <= value <= 599:
-        raise argparse.ArgumentTypeError(f"not an HTTP status: {text!r}")
+    if not 400 <= value <= 599:
+        raise argparse.ArgumentTypeError(f"not an HTTP error status (400-599): {text!r}")
     return value
 
 

@@ -49,8 +49,13 @@ def chat_to_anthropic(body: object, *extra: str) -> subprocess.CompletedProcess[
     )
 
 
-def assert_converted(proc: subprocess.CompletedProcess[bytes]) -> dict[str, object]:
-    """Exit 0, one indented JSON object on stdout, a JSON list of loss entries on stderr."""
+def assert_converted(
+    proc: subprocess.CompletedProcess[bytes], losses: list[tuple[str, str]] | None = None
+) -> dict[str, object]:
+    """Exit 0, one indented JSON object on stdout, a JSON list of loss entries on stderr.
+
+    `losses`, when given, is the exact list of (kind, pointer) expected on stderr.
+    """
     assert proc.returncode == 0, proc.stderr.decode()
     out = proc.stdout.decode("utf-8")
     result = json.loads(out)
@@ -62,6 +67,8 @@ def assert_converted(proc: subprocess.CompletedProcess[bytes]) -> dict[str, obje
         assert set(entry) == {"kind", "pointer", "reason"}
         assert entry["kind"] in {"dropped", "coerced"}
         assert entry["pointer"] == "" or entry["pointer"].startswith("/")
+    if losses is not None:
+        assert [(e["kind"], e["pointer"]) for e in loss] == losses
     return result
 
 
@@ -184,11 +191,46 @@ def test_error_kind_takes_a_status() -> None:
         "529",
         stdin=json.dumps(body).encode(),
     )
-    if proc.returncode == 3:  # the error tables are not built yet
-        assert proc.stderr == b"crosswalk: error anthropic -> chat: not supported yet\n"
-    else:
-        result = assert_converted(proc)
-        assert set(result) == {"status", "body"}
+    assert assert_converted(proc) == {
+        "status": 503,
+        "body": {
+            "error": {
+                "message": "Overloaded",
+                "type": "service_unavailable_error",
+                "param": None,
+                "code": None,
+            }
+        },
+    }
+
+
+def test_error_kind_reads_a_whole_error_response_without_status() -> None:
+    envelope = {
+        "status": 429,
+        "headers": {"retry-after": "20"},
+        "body": {"error": {"message": "slow", "type": "requests", "code": "rate_limit_exceeded"}},
+    }
+    proc = crosswalk(
+        "convert",
+        "error",
+        "--from",
+        "responses",
+        "--to",
+        "anthropic",
+        stdin=json.dumps(envelope).encode(),
+    )
+    assert assert_converted(proc, losses=[("dropped", "/body/error/code")]) == {
+        "status": 429,
+        "headers": {"retry-after": "20"},
+        "body": {"type": "error", "error": {"type": "rate_limit_error", "message": "slow"}},
+    }
+
+
+def test_error_status_must_be_an_error_status() -> None:
+    proc = crosswalk(
+        "convert", "error", "--from", "chat", "--to", "anthropic", "--status", "200", stdin=b"{}"
+    )
+    assert proc.returncode == 2 and b"400-599" in proc.stderr
 
 
 @pytest.mark.parametrize(

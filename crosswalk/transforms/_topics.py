@@ -24,6 +24,7 @@ TOPICS: tuple[str, ...] = (
     # ---- end section: response bodies, anthropic <-> responses ----
     #
     # ---- section: errors ----
+    "errors",
     # ---- end section: errors ----
 )
 

@@ -193,7 +193,7 @@ def chat_to_anthropic_request(src: Mapping[str, Any], ctx: Context) -> dict[str,
     # row 65: /safety_identifier, /user -> /metadata/user_id rename
     if (v := src.get("safety_identifier")) is not None:
         out.setdefault("metadata", {})["user_id"] = v
-        if src.get("user") is not None:
+        if (w := src.get("user")) is not None and w != v:
             ctx.dropped("/user", "superseded by /safety_identifier")
     elif (v := src.get("user")) is not None:
         out.setdefault("metadata", {})["user_id"] = v
