@@ -257,7 +257,10 @@ def raw_schema(root: Root) -> dict[str, JSON]:
         defs["ErrorHeaders"] = {
             "additionalProperties": False,
             "description": "Response headers that carry meaning across formats.",
-            "properties": {h: {"type": "string"} for h in header_names},
+            # Header values are visible ASCII (RFC 9110 field-value, no obs-text).
+            "properties": {
+                h: {"pattern": "^[\\x20-\\x7e]*$", "type": "string"} for h in header_names
+            },
             "type": "object",
         }
         schema = {
