@@ -21,6 +21,7 @@ TOPICS: tuple[str, ...] = (
     # ---- end section: response bodies, anthropic <-> chat and chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> responses ----
+    "output_items",
     # ---- end section: response bodies, anthropic <-> responses ----
     #
     # ---- section: errors ----
