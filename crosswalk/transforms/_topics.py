@@ -18,6 +18,7 @@ TOPICS: tuple[str, ...] = (
     # ---- end section: requests, chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> chat and chat <-> responses ----
+    "completion",
     # ---- end section: response bodies, anthropic <-> chat and chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> responses ----
