@@ -19,6 +19,7 @@ TOPICS: tuple[str, ...] = (
     #
     # ---- section: response bodies, anthropic <-> chat and chat <-> responses ----
     "completion",
+    "chat_output",
     # ---- end section: response bodies, anthropic <-> chat and chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> responses ----
