@@ -18,6 +18,8 @@ TOPICS: tuple[str, ...] = (
     # ---- end section: requests, chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> chat and chat <-> responses ----
+    "completion",
+    "chat_output",
     # ---- end section: response bodies, anthropic <-> chat and chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> responses ----
