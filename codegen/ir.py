@@ -7,12 +7,18 @@ them. Each row kind names its template macro in a ClassVar, so a template dispat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 
 def py_key(key: str) -> str:
     return repr(key)
+
+
+def identifier(text: str) -> str:
+    """`text` as a Python identifier fragment (header names such as `retry-after`)."""
+    return re.sub(r"\W", "_", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +32,7 @@ class Read:
     @property
     def var(self) -> str:
         """A local name for the value, unique per pointer."""
-        return "s_" + "_".join(self.keys)
+        return "s_" + identifier("_".join(self.keys))
 
     @property
     def expr(self) -> str:

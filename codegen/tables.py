@@ -371,7 +371,7 @@ class TableBuilder:
         used: set[str] = set()
         targets = []
         for p in tos:
-            var = "t_" + p.rsplit("/", 1)[-1]
+            var = "t_" + ir.identifier(p.rsplit("/", 1)[-1])
             while var in used:
                 var += "_"
             used.add(var)

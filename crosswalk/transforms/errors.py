@@ -164,3 +164,52 @@ def chat_to_anthropic(error: Body, ctx: Context) -> Body:
 def responses_to_anthropic(error: Body, ctx: Context) -> Body:
     """An OpenAI error object -> an Anthropic one: the Chat rule, as the body is the same."""
     return _openai_to_anthropic(error, ctx)
+
+
+# ================================================================================
+# request ids
+# ================================================================================
+
+
+def _header_safe(value: str) -> bool:
+    return all(" " <= c <= "~" for c in value)
+
+
+def _request_id_to_openai(header: str | None, body: str | None, ctx: Context) -> str | None:
+    """Anthropic's request id travels in `request-id` and in the body; OpenAI's only in
+    `x-request-id`. The header wins; a body id that differs, or cannot be a header value
+    (the body allows any string), is reported."""
+    if header is not None:
+        if body is not None and body != header:
+            ctx.dropped("/body/request_id", "differs from the request-id header, which was kept")
+        return header
+    if body is not None and not _header_safe(body):
+        ctx.dropped("/body/request_id", "not a valid HTTP header value (visible ASCII only)")
+        return None
+    return body
+
+
+@transform(
+    "errors.request_id_anthropic_to_chat",
+    source="anthropic.error",
+    target="chat.error",
+    reads=("/headers/request-id", "/body/request_id"),
+    writes=("/headers/x-request-id",),
+)
+def request_id_anthropic_to_chat(header: str | None, body: str | None, ctx: Context) -> str | None:
+    """The request id, from Anthropic's header or body to OpenAI's `x-request-id` header."""
+    return _request_id_to_openai(header, body, ctx)
+
+
+@transform(
+    "errors.request_id_anthropic_to_responses",
+    source="anthropic.error",
+    target="responses.error",
+    reads=("/headers/request-id", "/body/request_id"),
+    writes=("/headers/x-request-id",),
+)
+def request_id_anthropic_to_responses(
+    header: str | None, body: str | None, ctx: Context
+) -> str | None:
+    """The request id, as for Chat: both OpenAI endpoints use `x-request-id`."""
+    return _request_id_to_openai(header, body, ctx)
