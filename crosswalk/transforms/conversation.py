@@ -445,8 +445,8 @@ def chat_part(
     `defs` names the image and file definitions of the part's position (message parts
     and function-output parts are distinct definitions with the same fields).
 
-    >>> chat_part({"type": "output_text", "text": "hi", "annotations": []}, _MESSAGE_PARTS, None, "")  # type: ignore[arg-type]
-    {'type': 'text', 'text': 'hi'}
+    >>> chat_part({"type": "refusal", "refusal": "no"}, _MESSAGE_PARTS, None, "")  # type: ignore[arg-type]
+    {'type': 'refusal', 'refusal': 'no'}
     """
     kind = part["type"]
     if kind in ("input_text", "output_text"):
