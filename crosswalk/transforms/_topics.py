@@ -15,6 +15,9 @@ TOPICS: tuple[str, ...] = (
     # ---- end section: requests, responses <-> anthropic ----
     #
     # ---- section: requests, chat <-> responses ----
+    "conversation",
+    "text_config",
+    "tool_specs",
     # ---- end section: requests, chat <-> responses ----
     #
     # ---- section: response bodies, anthropic <-> chat and chat <-> responses ----
