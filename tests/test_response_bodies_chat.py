@@ -20,7 +20,7 @@ from openai.types.responses import Response
 from pydantic import BaseModel
 
 from crosswalk.convert import Conversion, custom_tool_names, run
-from crosswalk.errors import ConversionError, LossError, RefusedError
+from crosswalk.errors import ConversionError, InvalidRequestError, LossError, RefusedError
 from crosswalk.transforms import Options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,20 +388,25 @@ def test_usage_is_exact_both_ways_and_never_double_counted(
     assert {k: back[k] for k in usage} == usage
 
 
-def test_extra_reasoning_content_of_any_type_never_crashes() -> None:
-    """`reasoning_content` is outside the SDK schema, so any JSON value may arrive there."""
+def test_reasoning_content_that_is_not_text_is_named_as_invalid() -> None:
+    """`reasoning_content` is typed (schemas/overlay.json): a non-string is the upstream's
+    mistake, reported at its pointer; an empty one gives no thinking and no loss."""
     reply = fixture("rc_sdk_chat_replies")["text"]
     for value in ("", 0, 1.5, True, [], ["a"], {"text": "a"}):
         message = {**reply["choices"][0]["message"], "reasoning_content": value}
         body = {**reply, "choices": [{**reply["choices"][0], "message": message}]}
+        if value != "":
+            for target in ("anthropic", "responses"):
+                with pytest.raises(InvalidRequestError) as info:
+                    convert("chat", target, body)
+                assert info.value.pointer == "/choices/0/message/reasoning_content"
+            continue
         anthropic = convert("chat", "anthropic", body)
         assert [b["type"] for b in anthropic.result["content"]] == ["text"]
         responses = convert("chat", "responses", body)
         assert [i["type"] for i in responses.result["output"]] == ["message"]
-        reported = value != ""
         for conv in (anthropic, responses):
-            pointer = ("dropped", "/choices/0/message/reasoning_content")
-            assert (pointer in losses(conv)) == reported
+            assert ("dropped", "/choices/0/message/reasoning_content") not in losses(conv)
 
 
 def test_strict_mode() -> None:

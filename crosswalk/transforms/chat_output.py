@@ -243,7 +243,7 @@ def chat_to_responses(
     reason = ctx.rule(_FINISH_REASON).mapping.get(choice["finish_reason"])
     status = "completed" if reason is None else "incomplete"
     out = _Items(str(ctx.src.get("id", "")))
-    thought = reasoning_text(message, ctx, f"{pointer}/message")
+    thought = reasoning_text(message)
     if thought is not None:
         out.items.append(
             {

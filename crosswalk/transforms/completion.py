@@ -68,7 +68,6 @@ _EMPTY_SIGNATURE = (
     "Chat carries no thinking signature: the thinking block's signature is empty, which "
     "Anthropic itself would reject if the block were replayed to it"
 )
-_REASONING_NOT_TEXT = "reasoning_content is not a string; no thinking block can hold it"
 _LEGACY_CALL = "legacy function_call sent as tool_use with the synthesised id {tool_id!r}"
 _CLAMPED_INPUT = (
     "more cached prompt tokens than prompt tokens: Anthropic's uncached input_tokens "
@@ -447,19 +446,13 @@ def id_chat_to_anthropic(completion_id: str, ctx: Context) -> str:
     return response_ids.response_id("anthropic", completion_id)
 
 
-def reasoning_text(message: Mapping[str, Any], ctx: Context, pointer: str) -> str | None:
+def reasoning_text(message: Mapping[str, Any]) -> str | None:
     """The message's non-standard `reasoning_content`, when it is a non-empty string.
 
-    The field is not in the SDK's schema (messages allow extra keys), so its type is
-    checked here; anything else is reported dropped.
+    Typed as a string by schemas/overlay.json, so the input check refuses anything else.
     """
-    value = message.get("reasoning_content")
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        ctx.dropped(f"{pointer}/reasoning_content", _REASONING_NOT_TEXT)
-        return None
-    return value
+    value: str | None = message.get("reasoning_content")
+    return value or None
 
 
 def _legacy_call(call: Mapping[str, Any], ids: ToolIdMap, ctx: Context, pointer: str) -> Block:
@@ -473,7 +466,7 @@ def _legacy_call(call: Mapping[str, Any], ids: ToolIdMap, ctx: Context, pointer:
 def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) -> list[Block]:
     """The Chat message -> blocks: thinking, text, refusal text, tool_use (Anthropic order)."""
     blocks: list[Block] = []
-    thought = reasoning_text(message, ctx, pointer)
+    thought = reasoning_text(message)
     if thought is not None:
         ctx.coerced(f"{pointer}/reasoning_content", _EMPTY_SIGNATURE)
         blocks.append({"type": "thinking", "thinking": thought, "signature": ""})
