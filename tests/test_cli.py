@@ -257,3 +257,33 @@ def test_unreadable_file_is_one_line() -> None:
     )
     err = assert_one_line(proc, 2)
     assert err.startswith("crosswalk: cannot read no/such/file.json: "), err
+
+
+def test_response_request_option_turns_custom_tool_calls_back(tmp_path: Path) -> None:
+    # Codex declared apply_patch as a custom tool; Anthropic saw a function taking
+    # {"input": string} and called it. Only the request knows to undo that.
+    codex = json.loads((FIXTURES / "rr_codex_apply_patch_reply.json").read_text())["request"]
+    request_file = tmp_path / "request.json"
+    request_file.write_text(json.dumps(codex))
+    patch = "*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n"
+    reply = {
+        "id": "msg_01",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5",
+        "content": [
+            {"type": "tool_use", "id": "toolu_01", "name": "apply_patch", "input": {"input": patch}}
+        ],
+        "stop_reason": "tool_use",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 10, "output_tokens": 5},
+    }
+    args = ("convert", "response", "--from", "anthropic", "--to", "responses")
+    with_request = assert_converted(
+        crosswalk(*args, "--request", str(request_file), stdin=json.dumps(reply).encode())
+    )
+    without = assert_converted(crosswalk(*args, stdin=json.dumps(reply).encode()))
+    item = with_request["output"][0]  # type: ignore[index]
+    assert item["type"] == "custom_tool_call" and item["input"] == patch
+    assert item["call_id"] == "toolu_01" and item["name"] == "apply_patch"
+    assert without["output"][0]["type"] == "function_call"  # type: ignore[index]
