@@ -1,6 +1,6 @@
-"""The model, output limits, reasoning and structured output, both directions: Responses
-`model` / `max_output_tokens` / `reasoning` / `text.format` <-> Anthropic `model` /
-`max_tokens` / `thinking` / `output_config` (effort, format).
+"""Request-level settings, both directions: Responses `model` / `max_output_tokens` /
+`reasoning` / `text.format` / `safety_identifier` <-> Anthropic `model` / `max_tokens` /
+`thinking` / `output_config` (effort, format) / `metadata.user_id`.
 
 They follow the per-model policy (mappings/models.yaml, via `ctx.policy`) that the Chat
 direction uses, with its helpers (thinking.py): the family decides adaptive thinking with
@@ -13,6 +13,7 @@ block round-trip through a Responses client (signatures.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,9 @@ from crosswalk.transforms.thinking import (
     thinking_conflict,
 )
 
+# OpenAI: safety_identifier is "a string that uniquely identifies each user, with a maximum
+# length of 64 characters. We recommend hashing their username or email address".
+SAFETY_IDENTIFIER_MAX = 64
 # OpenAI's documented reasoning effort when `reasoning.effort` is absent (reasoning models).
 OPENAI_DEFAULT_EFFORT = "medium"
 # What a Responses request includes to get reasoning back in `encrypted_content`.
@@ -226,6 +230,31 @@ def format_responses_to_anthropic(
 # ================================================================================
 # anthropic -> responses
 # ================================================================================
+
+
+@transform(
+    "reasoning.end_user_anthropic_to_responses",
+    source="anthropic.request",
+    target="responses.request",
+    reads=("/metadata/user_id",),
+    writes=("/safety_identifier",),
+)
+def end_user_anthropic_to_responses(user_id: str, ctx: Context) -> str:
+    """Anthropic's end-user id -> `safety_identifier`, hashed when longer than OpenAI takes.
+
+    Why: Anthropic takes ids up to 256 characters (Claude Code sends a JSON object of
+    device, account and session ids), OpenAI up to 64; a SHA-256 hex digest is exactly 64
+    characters and stays stable per user, which is what the field is for (`coerced`).
+    Example: "user-123" -> "user-123".
+    """
+    if len(user_id) <= SAFETY_IDENTIFIER_MAX:
+        return user_id
+    ctx.coerced(
+        "/metadata/user_id",
+        f"longer than OpenAI's {SAFETY_IDENTIFIER_MAX} characters: sent as its SHA-256 hex digest",
+    )
+    return hashlib.sha256(user_id.encode()).hexdigest()
+
 
 _THINKING_DEFS: Mapping[str, str] = {
     "adaptive": "BetaThinkingConfigAdaptiveParam",
