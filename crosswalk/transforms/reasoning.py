@@ -47,7 +47,7 @@ _THINKING_CONFLICT = (
 )
 _TOOL_LOOP_WITHOUT_THINKING = (
     "the conversation continues a tool call whose turn has no thinking block Anthropic can "
-    "verify (its reasoning was not Anthropic's), and Anthropic rejects thinking then"
+    "verify (its reasoning was not Anthropic's), and Anthropic rejects budget thinking then"
 )
 _EFFORT_WITHOUT_THINKING = (
     "thinking is disabled: Responses tunes effort only for reasoning, which it would switch on"
@@ -66,9 +66,10 @@ def tool_loop_without_thinking(messages: list[Mapping[str, Any]]) -> bool:
     """Whether the request continues a tool call (its last turn carries tool results)
     whose assistant turn does not start with thinking.
 
-    Why: with thinking on, Anthropic requires that turn to start with a thinking block
-    ("a final assistant message must start with a thinking block"); when the client's
-    reasoning could not be replayed (it was OpenAI's), thinking must stay off.
+    Why: with budget thinking on, Anthropic requires that turn to start with a thinking
+    block ("a final assistant message must start with a thinking block"); when the
+    client's reasoning could not be replayed (it was OpenAI's), thinking must stay off.
+    Adaptive thinking may skip thinking on a turn, so a turn without it is valid there.
 
     >>> tool_loop_without_thinking([
     ...     {"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "f", "input": {}}]},
@@ -139,8 +140,9 @@ def responses_to_anthropic(
     above the family's maximum (coerced). An effort (OpenAI's default, medium, when only
     a summary is asked for) turns thinking on unless it is `none`, the family cannot
     think, a setting Anthropic rejects alongside thinking was kept (those rows run
-    first), or the request continues a tool call whose turn has no thinking Anthropic can
-    verify: then the effort is dropped. A summary asks for summarized thinking (`display`).
+    first), or (budget thinking) the request continues a tool call whose turn has no
+    thinking Anthropic can verify: then the effort is dropped. A summary asks for
+    summarized thinking (`display`).
     Example: claude-opus-4-8, {"effort": "high", "summary": "auto"} ->
     (4096, {"type": "adaptive", "display": "summarized"}, "high").
     """
@@ -171,7 +173,7 @@ def responses_to_anthropic(
     if conflict is not None:
         ctx.dropped(effort_at, _THINKING_CONFLICT.format(what=conflict))
         return limit, None, None
-    if tool_loop_without_thinking(ctx.out.get("messages") or []):
+    if rule.thinking == "budget" and tool_loop_without_thinking(ctx.out.get("messages") or []):
         ctx.dropped(effort_at, _TOOL_LOOP_WITHOUT_THINKING)
         return limit, None, None
     thinking: dict[str, Any] | None
