@@ -61,6 +61,7 @@ _NO_CALL_ID = "an output without call_id answers no tool call; Anthropic needs t
 _SYSTEM_TEXT_ONLY = "Anthropic system content is text only"
 _EMPTY_PART = "{what} part has neither {fields}; nothing to send"
 _UNKNOWN_ITEM = "a {kind!r} item has no Anthropic counterpart and no row maps it"
+_EMPTY_INPUT = "empty input; Anthropic rejects empty content"
 
 # ================================================================================
 # responses -> anthropic
@@ -473,7 +474,11 @@ def responses_to_anthropic(
     ([{'role': 'user', 'content': 'hi'}], 'be brief')
     """
     if isinstance(items, str):
-        items = [{"type": "message", "role": "user", "content": items}]
+        system, _ = leading_system([], instructions, ctx)
+        if not items:
+            ctx.dropped("/input", _EMPTY_INPUT)
+            return [], system
+        return [{"role": "user", "content": items}], system
     items = items or []
     system, start = leading_system(items, instructions, ctx)
     state = _Items(ctx, ToolIdMap(_call_ids(items)))
