@@ -351,8 +351,9 @@ class TableBuilder:
                 **base,
                 source=sources[0],
                 target=self.write(tgt, tos[0]),
-                lo=repr(row.get("min", float("-inf"))),
-                hi=repr(row.get("max", float("inf"))),
+                # an open bound must render as code: repr(float("inf")) is the bare name inf
+                lo=repr(row["min"]) if "min" in row else 'float("-inf")',
+                hi=repr(row["max"]) if "max" in row else 'float("inf")',
             )
         if rule in ("drop", "refuse"):
             neutral = repr(tuple(row["neutral"])) if "neutral" in row else ""

@@ -17,7 +17,12 @@ ThinkingStyle = Literal["adaptive", "budget", "none"]
 @dataclass(frozen=True, slots=True)
 class ModelRule:
     """One family. `effort` maps an OpenAI reasoning effort to Anthropic `output_config.effort`
-    (adaptive families); `budget` maps it to `thinking.budget_tokens` (budget families)."""
+    (adaptive families); `budget` maps it to `thinking.budget_tokens` (budget families).
+
+    `sampling_rejects` names the sampling parameters the family refuses outright;
+    `sampling_exclusive` those it takes only one at a time (the first set one wins).
+    `web_search_tool` is the web search server-tool version the family takes.
+    """
 
     name: str
     match: tuple[str, ...]
@@ -26,6 +31,9 @@ class ModelRule:
     budget: Mapping[str, int] = field(default_factory=dict)
     min_budget: int = 1024
     max_output_tokens: int = 4096
+    sampling_rejects: tuple[str, ...] = ()
+    sampling_exclusive: tuple[str, ...] = ()
+    web_search_tool: str = "web_search_20250305"
 
     def matches(self, model: str) -> bool:
         return any(fnmatchcase(model, pattern) for pattern in self.match)

@@ -12,6 +12,9 @@ TOPICS: tuple[str, ...] = (
     "thinking",
     "tools",
     # ---- section: requests, responses <-> anthropic ----
+    "hosted_tools",
+    "items",
+    "reasoning",
     # ---- end section: requests, responses <-> anthropic ----
     #
     # ---- section: requests, chat <-> responses ----

@@ -212,11 +212,12 @@ def _drop_fields(
             ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
 
 
-class _Turns:
+class Turns:
     """Anthropic turns under construction: merges same-role turns and answers tool calls.
 
     `pending` holds the calls of the last assistant turn (id, pointer, legacy function
-    name); `results` the tool_result blocks seen since, keyed by id.
+    name); `results` the tool_result blocks seen since, keyed by id. Public because the
+    Responses items transform (items.py) builds Anthropic turns the same way.
     """
 
     __slots__ = ("ctx", "fc_count", "ids", "out", "pending", "results")
@@ -286,6 +287,9 @@ class _Turns:
             if len(content) == 1 and len(content[0]) == 2 and content[0]["type"] == "text":
                 msg["content"] = content[0]["text"]
         return self.out
+
+
+_Turns = Turns
 
 
 def _on_user(turns: _Turns, m: Msg, i: int) -> None:

@@ -28,7 +28,8 @@ _EFFORT_WITHOUT_THINKING = (
     "thinking is disabled: Chat has no way to tune output effort without reasoning"
 )
 # Anthropic's documented default effort when `output_config.effort` is absent.
-_ANTHROPIC_DEFAULT_EFFORT = "high"
+ANTHROPIC_DEFAULT_EFFORT = "high"
+_ANTHROPIC_DEFAULT_EFFORT = ANTHROPIC_DEFAULT_EFFORT
 
 ThinkingOut = tuple[int, dict[str, Any] | None, str | None]
 
@@ -47,7 +48,7 @@ def _requested_max_tokens(
     return max_tokens
 
 
-def _thinking_conflict(ctx: Context) -> str | None:
+def thinking_conflict(ctx: Context) -> str | None:
     """What already in the target forbids thinking (Anthropic: temperature must be 1, top_p
     at least 0.95, and tool_choice may not force a tool), or None.
 
@@ -66,8 +67,16 @@ def _thinking_conflict(ctx: Context) -> str | None:
     return None
 
 
-def _budget_thinking(
-    rule: ModelRule, effort: str, max_tokens: int, defaulted: bool, ctx: Context
+_thinking_conflict = thinking_conflict
+
+
+def budget_thinking(
+    rule: ModelRule,
+    effort: str,
+    max_tokens: int,
+    defaulted: bool,
+    ctx: Context,
+    pointer: str = "/reasoning_effort",
 ) -> tuple[int, dict[str, Any] | None]:
     """`thinking: enabled` with the family's budget for `effort`, always below max_tokens.
 
@@ -80,12 +89,15 @@ def _budget_thinking(
     if defaulted:
         max_tokens = min(budget + ctx.options.default_max_tokens, rule.max_output_tokens)
     if max_tokens <= rule.min_budget:
-        ctx.dropped("/reasoning_effort", _BUDGET_DOES_NOT_FIT)
+        ctx.dropped(pointer, _BUDGET_DOES_NOT_FIT)
         return max_tokens, None
     if budget >= max_tokens:
         budget = max_tokens - 1
-        ctx.coerced("/reasoning_effort", _BUDGET_REDUCED)
+        ctx.coerced(pointer, _BUDGET_REDUCED)
     return max_tokens, {"type": "enabled", "budget_tokens": budget}
+
+
+_budget_thinking = budget_thinking
 
 
 @transform(
@@ -143,7 +155,7 @@ def chat_to_anthropic(
     return limit, thinking, None
 
 
-def _nearest_effort(budget_table: Mapping[str, int], budget: int) -> str | None:
+def nearest_effort(budget_table: Mapping[str, int], budget: int) -> str | None:
     """Invert a budget table: the effort whose budget is nearest (ties: the smaller effort).
 
     Example: {"low": 2048, "high": 16384}, 31999 -> "high".
@@ -155,10 +167,16 @@ def _nearest_effort(budget_table: Mapping[str, int], budget: int) -> str | None:
     )
 
 
-def _budget_table(model: str, ctx: Context) -> Mapping[str, int]:
+_nearest_effort = nearest_effort
+
+
+def budget_table(model: str, ctx: Context) -> Mapping[str, int]:
     """The budget table for `model`; families without one use the catch-all family's."""
     rule = ctx.policy.lookup(model)
     return rule.budget or ctx.policy.rules[-1].budget
+
+
+_budget_table = budget_table
 
 
 @transform(
