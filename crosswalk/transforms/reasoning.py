@@ -22,10 +22,12 @@ from crosswalk.transforms._registry import transform
 from crosswalk.transforms.output_format import ANTHROPIC_FORMAT_NAME
 from crosswalk.transforms.thinking import (
     ANTHROPIC_DEFAULT_EFFORT,
+    TOOL_LOOP_WITHOUT_THINKING,
     budget_table,
     budget_thinking,
     nearest_effort,
     thinking_conflict,
+    tool_loop_without_thinking,
 )
 
 # OpenAI: safety_identifier is "a string that uniquely identifies each user, with a maximum
@@ -45,46 +47,16 @@ _ABOVE_FAMILY_MAX = "above the model family's max_output_tokens"
 _THINKING_CONFLICT = (
     "Anthropic rejects thinking together with {what}; the explicit setting was kept"
 )
-_TOOL_LOOP_WITHOUT_THINKING = (
-    "the conversation continues a tool call whose turn has no thinking block Anthropic can "
-    "verify (its reasoning was not Anthropic's), and Anthropic rejects budget thinking then"
-)
 _EFFORT_WITHOUT_THINKING = (
     "thinking is disabled: Responses tunes effort only for reasoning, which it would switch on"
 )
 
 ThinkingOut = tuple[int, dict[str, Any] | None, str | None]
 
-THINKING_BLOCKS = frozenset({"thinking", "redacted_thinking"})
 
 # ================================================================================
 # responses -> anthropic
 # ================================================================================
-
-
-def tool_loop_without_thinking(messages: list[Mapping[str, Any]]) -> bool:
-    """Whether the request continues a tool call (its last turn carries tool results)
-    whose assistant turn does not start with thinking.
-
-    Why: with budget thinking on, Anthropic requires that turn to start with a thinking
-    block ("a final assistant message must start with a thinking block"); when the
-    client's reasoning could not be replayed (it was OpenAI's), thinking must stay off.
-    Adaptive thinking may skip thinking on a turn, so a turn without it is valid there.
-
-    >>> tool_loop_without_thinking([
-    ...     {"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "f", "input": {}}]},
-    ...     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t"}]}])
-    True
-    """
-    if len(messages) < 2:
-        return False
-    last, turn = messages[-1], messages[-2]
-    if last["role"] != "user" or turn["role"] != "assistant" or isinstance(last["content"], str):
-        return False
-    if not any(block["type"] == "tool_result" for block in last["content"]):
-        return False
-    content = turn["content"]
-    return isinstance(content, str) or content[0]["type"] not in THINKING_BLOCKS
 
 
 @transform(
@@ -174,7 +146,7 @@ def responses_to_anthropic(
         ctx.dropped(effort_at, _THINKING_CONFLICT.format(what=conflict))
         return limit, None, None
     if rule.thinking == "budget" and tool_loop_without_thinking(ctx.out.get("messages") or []):
-        ctx.dropped(effort_at, _TOOL_LOOP_WITHOUT_THINKING)
+        ctx.dropped(effort_at, TOOL_LOOP_WITHOUT_THINKING)
         return limit, None, None
     thinking: dict[str, Any] | None
     output_effort = None

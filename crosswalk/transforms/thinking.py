@@ -100,6 +100,39 @@ def budget_thinking(
 _budget_thinking = budget_thinking
 
 
+THINKING_BLOCKS = frozenset({"thinking", "redacted_thinking"})
+TOOL_LOOP_WITHOUT_THINKING = (
+    "the conversation continues a tool call whose turn has no thinking block Anthropic can "
+    "verify (its reasoning was not Anthropic's, or Chat carried none), and Anthropic rejects budget thinking then"
+)
+
+
+def tool_loop_without_thinking(messages: list[Mapping[str, Any]]) -> bool:
+    """Whether the request continues a tool call (its last turn carries tool results)
+    whose assistant turn does not start with thinking.
+
+    Why: with budget thinking on, Anthropic requires that turn to start with a thinking
+    block ("a final assistant message must start with a thinking block"); when the
+    client's reasoning could not be replayed (OpenAI's, or Chat's, which has no signature),
+    thinking must stay off.
+    Adaptive thinking may skip thinking on a turn, so a turn without it is valid there.
+
+    >>> tool_loop_without_thinking([
+    ...     {"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "f", "input": {}}]},
+    ...     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t"}]}])
+    True
+    """
+    if len(messages) < 2:
+        return False
+    last, turn = messages[-1], messages[-2]
+    if last["role"] != "user" or turn["role"] != "assistant" or isinstance(last["content"], str):
+        return False
+    if not any(block["type"] == "tool_result" for block in last["content"]):
+        return False
+    content = turn["content"]
+    return isinstance(content, str) or content[0]["type"] not in THINKING_BLOCKS
+
+
 @transform(
     "thinking.chat_to_anthropic",
     source="chat.request",
@@ -120,7 +153,8 @@ def chat_to_anthropic(
     exceeds the family's `max_output_tokens` (a larger request is `coerced`). Effort
     `none` (or absent) means no thinking; a family without thinking, a budget that cannot
     fit, or a setting Anthropic rejects alongside thinking (temperature != 1, top_p < 0.95,
-    forced tool_choice: those rows run first) drop `/reasoning_effort`.
+    forced tool_choice: those rows run first), or a budget family continuing a tool call
+    (see `tool_loop_without_thinking`) drop `/reasoning_effort`.
     Example: model claude-opus-4-8, reasoning_effort high ->
     (4096, {"type": "adaptive"}, "high").
     """
@@ -151,6 +185,9 @@ def chat_to_anthropic(
             {"type": "adaptive"},
             rule.effort.get(reasoning_effort, _ANTHROPIC_DEFAULT_EFFORT),
         )
+    if tool_loop_without_thinking(ctx.out.get("messages") or []):
+        ctx.dropped("/reasoning_effort", TOOL_LOOP_WITHOUT_THINKING)
+        return limit, None, None
     limit, thinking = _budget_thinking(rule, reasoning_effort, limit, defaulted, ctx)
     return limit, thinking, None
 
