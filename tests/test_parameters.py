@@ -33,6 +33,7 @@ FAMILY_MODELS = (
     "claude-opus-4-8",
     "claude-sonnet-4-6",
     "claude-sonnet-4-5-20250929",
+    "claude-sonnet-4-20250514",
     "claude-3-5-haiku-latest",
     "claude-unknown-9",
 )
