@@ -147,6 +147,7 @@ class DropRow(Row):
     sources: tuple[Read, ...] = ()
     why: str = ""
     neutral: str = ""  # python tuple literal, "" when none
+    inert: bool = False  # reported, but not a loss strict mode refuses
     macro: ClassVar[str] = "drop"
 
 

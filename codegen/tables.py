@@ -258,7 +258,8 @@ class TableBuilder:
                 else f"default options.{row['option']}"
             )
         if rule in ("drop", "refuse"):
-            return str(row["why"])
+            inert = " (inert: not refused by strict mode)" if row.get("inert") else ""
+            return str(row["why"]) + inert
         return ""
 
     def collect_examples(
@@ -357,8 +358,16 @@ class TableBuilder:
             )
         if rule in ("drop", "refuse"):
             neutral = repr(tuple(row["neutral"])) if "neutral" in row else ""
-            cls = ir.DropRow if rule == "drop" else ir.RefuseRow
-            return cls(**base, sources=sources, why=" ".join(row["why"].split()), neutral=neutral)
+            why = " ".join(row["why"].split())
+            if rule == "drop":
+                return ir.DropRow(
+                    **base,
+                    sources=sources,
+                    why=why,
+                    neutral=neutral,
+                    inert=bool(row.get("inert", False)),
+                )
+            return ir.RefuseRow(**base, sources=sources, why=why, neutral=neutral)
         # transform
         name: str = row["transform"]
         spec = self.registry.get(name)
@@ -406,7 +415,8 @@ class TableBuilder:
         why = " ".join(row.get("why", "").split())
         neutral = f", neutral={tuple(row['neutral'])!r}" if "neutral" in row else ""
         if rule in ("drop", "refuse"):
-            literal = f"FieldRule({rule!r}, why={why!r}{neutral})"
+            inert = ", inert=True" if row.get("inert") else ""
+            literal = f"FieldRule({rule!r}, why={why!r}{neutral}{inert})"
         elif rule == "enum":
             if len(base["tos"]) != 1:
                 self.error(where, "a nested enum row writes one `to`")

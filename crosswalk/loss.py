@@ -21,6 +21,9 @@ class LossEntry:
     kind: LossKind
     pointer: str
     reason: str
+    # Inert: the target has no place for the value and has no use for it either (an id it
+    # makes itself, a timestamp): reported, but not a loss strict mode refuses.
+    inert: bool = False
 
     def to_json(self) -> dict[str, str]:
         return {"kind": self.kind, "pointer": self.pointer, "reason": self.reason}
@@ -37,14 +40,14 @@ class LossReport:
     strict: bool = False
     entries: list[LossEntry] = field(default_factory=list)
 
-    def dropped(self, pointer: str, reason: str) -> None:
-        self._add(LossEntry("dropped", pointer, reason))
+    def dropped(self, pointer: str, reason: str, *, inert: bool = False) -> None:
+        self._add(LossEntry("dropped", pointer, reason, inert))
 
     def coerced(self, pointer: str, reason: str) -> None:
         self._add(LossEntry("coerced", pointer, reason))
 
     def _add(self, entry: LossEntry) -> None:
-        if self.strict:
+        if self.strict and not entry.inert:
             raise LossError(entry.pointer, f"{entry.kind} in strict mode: {entry.reason}")
         self.entries.append(entry)
 

@@ -410,13 +410,18 @@ def test_reasoning_content_that_is_not_text_is_named_as_invalid() -> None:
 
 
 def test_strict_mode() -> None:
-    """Lossless conversions pass in strict mode; a ChatCompletion's timestamp has no
-    Anthropic place, so strict chat -> anthropic always names /created."""
+    """Lossless conversions pass in strict mode. A ChatCompletion's timestamp has no
+    Anthropic place, an inert drop: reported, but strict mode does not refuse it."""
     reply = fixture("rc_sdk_chat_replies")["tool_call"]
     convert("chat", "responses", reply, strict=True)
+    strict = run("chat", "anthropic", "response", reply, Options(strict=True))
+    lenient = run("chat", "anthropic", "response", reply)
+    assert strict.result == lenient.result
+    assert [(e.kind, e.pointer) for e in strict.loss] == [("dropped", "/created")]
+    reply = {**reply, "system_fingerprint": "fp_1"}
     with pytest.raises(LossError) as info:
         run("chat", "anthropic", "response", reply, Options(strict=True))
-    assert info.value.pointer == "/created"
+    assert info.value.pointer == "/system_fingerprint"
 
 
 def test_schema_invalid_input_is_the_clients_error() -> None:

@@ -47,8 +47,8 @@ class Context:
 
     # -- reporting ---------------------------------------------------------------
 
-    def dropped(self, pointer: str, reason: str) -> None:
-        self.loss.dropped(pointer, reason)
+    def dropped(self, pointer: str, reason: str, *, inert: bool = False) -> None:
+        self.loss.dropped(pointer, reason, inert=inert)
 
     def coerced(self, pointer: str, reason: str) -> None:
         self.loss.coerced(pointer, reason)
@@ -65,10 +65,12 @@ class Context:
             self.coerced(pointer, f"{value} clamped to {clamped} (target range {lo}..{hi})")
         return clamped
 
-    def discard(self, pointer: str, value: Any, neutral: tuple[Any, ...], why: str) -> None:
+    def discard(
+        self, pointer: str, value: Any, neutral: tuple[Any, ...], why: str, *, inert: bool = False
+    ) -> None:
         """A drop row: values the target treats as its default are not a loss."""
         if value not in neutral:
-            self.dropped(pointer, why)
+            self.dropped(pointer, why, inert=inert)
 
     def lookup(self, mapping: Mapping[Any, Any], value: Any, pointer: str) -> Any:
         """An enum row: translate through a value table; no counterpart is a refusal."""
@@ -95,7 +97,7 @@ class Context:
             return
         if rule.rule == "refuse":
             self.refuse(pointer, rule.why)
-        self.dropped(pointer, rule.why)
+        self.dropped(pointer, rule.why, inert=rule.inert)
 
     def map_enum(self, key: str, value: Any, pointer: str) -> Any:
         """Translate through the value table bound to row `key`; unknown values are refused."""

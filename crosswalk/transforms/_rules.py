@@ -25,3 +25,4 @@ class FieldRule:
     mapping: Mapping[Any, Any] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
+    inert: bool = False  # drop rows: reported, but not a loss strict mode refuses
