@@ -132,6 +132,12 @@ PRUNED_ROOT: dict[str, tuple[str, ...]] = {
         "input_transformations",
         "prompt_cache_diagnostics",
         "tool_usage",
+        # Echoes of the request (the 33-member input-item union alone costs minutes).
+        "instructions",
+        "text",
+        "reasoning",
+        "prompt_cache_options",
+        "conversation",
     ),
 }
 
