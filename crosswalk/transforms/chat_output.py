@@ -23,6 +23,11 @@ from crosswalk.transforms import response_ids, tokens
 from crosswalk.transforms._context import Context
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.completion import ONE_ANSWER, reasoning_text
+from crosswalk.transforms.unions import (
+    CHAT_DETAILS_FIELD,
+    CHAT_USAGE_DETAILS,
+    RESPONSES_OUTPUT_ITEMS,
+)
 
 Block = dict[str, Any]
 
@@ -59,19 +64,6 @@ _NO_RESULT = "moderation without results: Responses needs one result per side"
 
 # Chat's service tiers (openai 3.54.0 ChatCompletion.service_tier); Responses has one more.
 CHAT_TIERS = frozenset({"auto", "default", "flex", "scale", "priority", "fast"})
-_USAGE_DETAILS: Mapping[str, tuple[str, ...]] = {
-    "PromptTokensDetails": ("audio_tokens", "image_tokens", "text_tokens"),
-    "CompletionTokensDetails": (
-        "accepted_prediction_tokens",
-        "rejected_prediction_tokens",
-        "audio_tokens",
-        "text_tokens",
-    ),
-}
-_DETAILS_FIELD = {
-    "PromptTokensDetails": "prompt_tokens_details",
-    "CompletionTokensDetails": "completion_tokens_details",
-}
 _RESULT_FIELDS = (
     "categories",
     "category_applied_input_types",
@@ -271,8 +263,8 @@ def chat_to_responses(
 
 def _responses_usage(usage: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     """Chat usage -> Responses usage, reporting the details Responses has no field for."""
-    for definition, keys in _USAGE_DETAILS.items():
-        field = _DETAILS_FIELD[definition]
+    for definition, keys in CHAT_USAGE_DETAILS.items():
+        field = CHAT_DETAILS_FIELD[definition]
         details = usage.get(field) or {}
         for key in keys:
             if (value := details.get(key)) is not None:
@@ -286,7 +278,7 @@ def _responses_usage(usage: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     target="responses.response",
     reads=("/usage",),
     writes=("/usage",),
-    handles=tuple(f"{d}/{k}" for d, keys in _USAGE_DETAILS.items() for k in keys),
+    handles=tuple(f"{d}/{k}" for d, keys in CHAT_USAGE_DETAILS.items() for k in keys),
 )
 def usage_chat_to_responses(usage: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     """Chat `usage` -> Responses `usage`, through tokens.py (both count cache in the input).
@@ -357,29 +349,7 @@ _RANK: Mapping[str, int] = {
 # Output items Chat cannot carry, by the definition whose drop row states why.
 _DROPPED_ITEMS: Mapping[str, str] = {
     "web_search_call": "ResponseFunctionWebSearch",
-    "file_search_call": "ResponseFileSearchToolCall",
-    "computer_call": "ResponseComputerToolCall",
-    "computer_call_output": "ResponseComputerToolCallOutputItem",
-    "function_call_output": "ResponseFunctionToolCallOutputItem",
-    "custom_tool_call_output": "ResponseCustomToolCallOutputItem",
-    "image_generation_call": "ImageGenerationCall",
-    "code_interpreter_call": "ResponseCodeInterpreterToolCall",
-    "local_shell_call": "LocalShellCall",
-    "local_shell_call_output": "LocalShellCallOutput",
-    "shell_call": "ResponseFunctionShellToolCall",
-    "shell_call_output": "ResponseFunctionShellToolCallOutput",
-    "apply_patch_call": "ResponseApplyPatchToolCall",
-    "apply_patch_call_output": "ResponseApplyPatchToolCallOutput",
-    "mcp_call": "McpCall",
-    "mcp_list_tools": "McpListTools",
-    "mcp_approval_request": "McpApprovalRequest",
-    "mcp_approval_response": "ResponseOutputItemMcpApprovalResponse",
-    "compaction": "ResponseCompactionItem",
-    "tool_search_call": "ResponseToolSearchCall",
-    "tool_search_output": "ResponseToolSearchOutputItem",
-    "program": "Program",
-    "program_output": "ProgramOutput",
-    "additional_tools": "ResponseOutputItemAdditionalTools",
+    **RESPONSES_OUTPUT_ITEMS,
 }
 _DROPPED_ANNOTATIONS: Mapping[str, str] = {
     "file_citation": "AnnotationFileCitation",

@@ -31,6 +31,12 @@ from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.messages import parse_arguments, tool_use_block
 from crosswalk.transforms.tools import CUSTOM_TOOL_INPUT
+from crosswalk.transforms.unions import (
+    ANTHROPIC_DOCUMENT_CITATIONS,
+    ANTHROPIC_RESPONSE_SERVER_BLOCKS,
+    CHAT_DETAILS_FIELD,
+    CHAT_USAGE_DETAILS,
+)
 
 Block = dict[str, Any]
 
@@ -87,25 +93,7 @@ _DROPPED_BLOCKS: Mapping[str, str] = {
     "redacted_thinking": "BetaRedactedThinkingBlock",
     "server_tool_use": "BetaServerToolUseBlock",
     "web_search_tool_result": "BetaWebSearchToolResultBlock",
-    "web_fetch_tool_result": "BetaWebFetchToolResultBlock",
-    "advisor_tool_result": "BetaAdvisorToolResultBlock",
-    "code_execution_tool_result": "BetaCodeExecutionToolResultBlock",
-    "bash_code_execution_tool_result": "BetaBashCodeExecutionToolResultBlock",
-    "text_editor_code_execution_tool_result": "BetaTextEditorCodeExecutionToolResultBlock",
-    "tool_search_tool_result": "BetaToolSearchToolResultBlock",
-    "mcp_tool_use": "BetaMCPToolUseBlock",
-    "mcp_tool_result": "BetaMCPToolResultBlock",
-    "container_upload": "BetaContainerUploadBlock",
-    "compaction": "BetaCompactionBlock",
-    "fallback": "BetaFallbackBlock",
-    "mcp_tool_listing": "BetaMCPToolListingBlock",
-}
-# Document citations point into documents of the request; Chat annotations hold URLs only.
-_DOCUMENT_CITATIONS: Mapping[str, str] = {
-    "char_location": "BetaCitationCharLocation",
-    "page_location": "BetaCitationPageLocation",
-    "content_block_location": "BetaCitationContentBlockLocation",
-    "search_result_location": "BetaCitationSearchResultLocation",
+    **ANTHROPIC_RESPONSE_SERVER_BLOCKS,
 }
 _WEB_CITATION = "BetaCitationsWebSearchResultLocation"
 _WEB_CITATION_EXTRAS = ("cited_text", "encrypted_index")
@@ -168,7 +156,7 @@ def _annotations(block: Block, start: int, ctx: Context, pointer: str) -> list[B
             for key in _WEB_CITATION_EXTRAS:
                 if (value := citation.get(key)) is not None:
                     ctx.apply_drop(f"{_WEB_CITATION}/{key}", f"{at}/{key}", value)
-        elif (definition := _DOCUMENT_CITATIONS.get(str(kind))) is not None:
+        elif (definition := ANTHROPIC_DOCUMENT_CITATIONS.get(str(kind))) is not None:
             ctx.apply_drop(definition, at, citation)
         else:
             ctx.dropped(at, f"a {kind} citation has no Chat counterpart")
@@ -271,7 +259,7 @@ def _finish_reason(stop_reason: str | None, has_calls: bool, ctx: Context) -> st
         "BetaThinkingBlock/signature",
         *(f"BetaToolUseBlock/{key}" for key in _TOOL_USE_EXTRAS),
         *(f"{_WEB_CITATION}/{key}" for key in _WEB_CITATION_EXTRAS),
-        *_DOCUMENT_CITATIONS.values(),
+        *ANTHROPIC_DOCUMENT_CITATIONS.values(),
         *_DROPPED_BLOCKS.values(),
         *(f"BetaRefusalStopDetails/{key}" for key in _STOP_DETAIL_EXTRAS),
     ),
@@ -419,20 +407,6 @@ def usage_anthropic_to_chat(
 # chat -> anthropic
 # ================================================================================
 
-_CHAT_USAGE_DETAILS: Mapping[str, tuple[str, ...]] = {
-    "PromptTokensDetails": ("audio_tokens", "image_tokens", "text_tokens"),
-    "CompletionTokensDetails": (
-        "accepted_prediction_tokens",
-        "rejected_prediction_tokens",
-        "audio_tokens",
-        "text_tokens",
-    ),
-}
-_DETAILS_FIELD = {
-    "PromptTokensDetails": "prompt_tokens_details",
-    "CompletionTokensDetails": "completion_tokens_details",
-}
-
 
 @transform(
     "completion.id_chat_to_anthropic",
@@ -547,11 +521,7 @@ def chat_to_anthropic(choices: Sequence[Block], ctx: Context) -> tuple[list[Bloc
     writes=("/usage",),
     handles=(
         _CHAT_TIER,
-        *(
-            f"{definition}/{key}"
-            for definition, keys in _CHAT_USAGE_DETAILS.items()
-            for key in keys
-        ),
+        *(f"{definition}/{key}" for definition, keys in CHAT_USAGE_DETAILS.items() for key in keys),
     ),
 )
 def usage_chat_to_anthropic(usage: dict[str, Any] | None, ctx: Context) -> dict[str, Any]:
@@ -577,8 +547,8 @@ def usage_chat_to_anthropic(usage: dict[str, Any] | None, ctx: Context) -> dict[
         ctx.coerced("/usage/prompt_tokens", _CLAMPED_INPUT)
     if counts.reasoning is not None:
         out["output_tokens_details"] = {"thinking_tokens": counts.reasoning}
-    for definition, keys in _CHAT_USAGE_DETAILS.items():
-        field = _DETAILS_FIELD[definition]
+    for definition, keys in CHAT_USAGE_DETAILS.items():
+        field = CHAT_DETAILS_FIELD[definition]
         details = (usage or {}).get(field) or {}
         for key in keys:
             if (value := details.get(key)) is not None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from crosswalk.transforms._context import Context
 from crosswalk.transforms._registry import transform
+from crosswalk.transforms.unions import RESPONSES_REQUEST_ITEMS
 
 Part = dict[str, Any]
 Msg = dict[str, Any]
@@ -338,34 +339,6 @@ _ORPHAN_REASONING = (
     "reasoning with no assistant message or call after it: Chat has no message to attach it to"
 )
 
-# Item `type` -> the definition whose whole-definition row drops or refuses it.
-_WHOLE_ITEMS: Mapping[str, str] = {
-    "file_search_call": "ResponseFileSearchToolCallParam",
-    "computer_call": "ResponseComputerToolCallParam",
-    "computer_call_output": "ComputerCallOutput",
-    "web_search_call": "ResponseFunctionWebSearchParam",
-    "tool_search_call": "ToolSearchCall",
-    "tool_search_output": "ResponseToolSearchOutputItemParamParam",
-    "additional_tools": "AdditionalTools",
-    "configuration_update": "ResponseConfigurationUpdateItemParamParam",
-    "compaction": "ResponseCompactionItemParamParam",
-    "image_generation_call": "ImageGenerationCall",
-    "code_interpreter_call": "ResponseCodeInterpreterToolCallParam",
-    "local_shell_call": "LocalShellCall",
-    "local_shell_call_output": "LocalShellCallOutput",
-    "shell_call": "ShellCall",
-    "shell_call_output": "ShellCallOutput",
-    "apply_patch_call": "ApplyPatchCall",
-    "apply_patch_call_output": "ApplyPatchCallOutput",
-    "mcp_list_tools": "McpListTools",
-    "mcp_approval_request": "McpApprovalRequest",
-    "mcp_approval_response": "McpApprovalResponse",
-    "mcp_call": "McpCall",
-    "compaction_trigger": "CompactionTrigger",
-    "item_reference": "ItemReference",
-    "program": "Program",
-    "program_output": "ProgramOutput",
-}
 # Fields without a Chat counterpart, per item definition (applied through their rows).
 _ITEM_EXTRAS: Mapping[str, tuple[str, ...]] = {
     "EasyInputMessageParam": ("phase",),
@@ -656,7 +629,7 @@ class _Messages:
     def whole(self, item: Mapping[str, Any], pointer: str) -> None:
         """An item kind Chat cannot express: its whole-definition row drops or refuses it."""
         kind = item_kind(item)
-        definition = _WHOLE_ITEMS.get(kind)
+        definition = RESPONSES_REQUEST_ITEMS.get(kind)
         if definition is None:
             self.ctx.dropped(pointer, f"unknown Responses item type {kind!r}: no row maps it")
         else:
@@ -694,7 +667,7 @@ _FROM_RESPONSES_HANDLES = (
         for definition in (_MESSAGE_PARTS[1], _FUNCTION_OUTPUT_PARTS[1])
         for key in ("detail", "file_url")
     ),
-    *sorted(_WHOLE_ITEMS.values()),
+    *sorted(RESPONSES_REQUEST_ITEMS.values()),
 )
 
 

@@ -25,6 +25,7 @@ from crosswalk.transforms.tools import (
     CUSTOM_TOOL_INPUT,
     custom_tool_input_schema,
 )
+from crosswalk.transforms.unions import RESPONSES_HOSTED_TOOLS
 
 # The name Anthropic's web search server tool always has.
 WEB_SEARCH_NAME = "web_search"
@@ -44,18 +45,8 @@ _CHOICE_WITHOUT_TOOL = (
 
 # Responses tool `type` -> the definition whose whole-definition row drops it.
 RESPONSES_TOOL_DEFS: Mapping[str, str] = {
-    "file_search": "FileSearchToolParam",
-    "computer": "ComputerToolParam",
-    "computer_use_preview": "ComputerUsePreviewToolParam",
-    "mcp": "Mcp",
-    "code_interpreter": "CodeInterpreter",
-    "programmatic_tool_calling": "ProgrammaticToolCalling",
-    "image_generation": "ImageGeneration",
-    "local_shell": "LocalShell",
-    "shell": "FunctionShellToolParam",
+    **RESPONSES_HOSTED_TOOLS,
     "namespace": "NamespaceToolParam",
-    "tool_search": "ToolSearchToolParam",
-    "apply_patch": "ApplyPatchToolParam",
 }
 _WEB_SEARCH_DEFS: Mapping[str, str] = {
     "web_search": "WebSearchToolParam",

@@ -36,6 +36,11 @@ from crosswalk.transforms.messages import (
     parse_arguments,
 )
 from crosswalk.transforms.tools import CUSTOM_TOOL_INPUT
+from crosswalk.transforms.unions import (
+    ANTHROPIC_REQUEST_BLOCK_TWINS,
+    ANTHROPIC_REQUEST_SERVER_BLOCKS,
+    RESPONSES_REQUEST_ITEMS,
+)
 
 Item = dict[str, Any]
 Block = dict[str, Any]
@@ -67,34 +72,6 @@ _EMPTY_INPUT = "empty input; Anthropic rejects empty content"
 # responses -> anthropic
 # ================================================================================
 
-# Item types a whole-definition row decides (hosted-tool history, stateful references).
-_ITEM_DEFS: Mapping[str, str] = {
-    "file_search_call": "ResponseFileSearchToolCallParam",
-    "computer_call": "ResponseComputerToolCallParam",
-    "computer_call_output": "ComputerCallOutput",
-    "web_search_call": "ResponseFunctionWebSearchParam",
-    "tool_search_call": "ToolSearchCall",
-    "tool_search_output": "ResponseToolSearchOutputItemParamParam",
-    "additional_tools": "AdditionalTools",
-    "configuration_update": "ResponseConfigurationUpdateItemParamParam",
-    "compaction": "ResponseCompactionItemParamParam",
-    "image_generation_call": "ImageGenerationCall",
-    "code_interpreter_call": "ResponseCodeInterpreterToolCallParam",
-    "local_shell_call": "LocalShellCall",
-    "local_shell_call_output": "LocalShellCallOutput",
-    "shell_call": "ShellCall",
-    "shell_call_output": "ShellCallOutput",
-    "apply_patch_call": "ApplyPatchCall",
-    "apply_patch_call_output": "ApplyPatchCallOutput",
-    "mcp_list_tools": "McpListTools",
-    "mcp_approval_request": "McpApprovalRequest",
-    "mcp_approval_response": "McpApprovalResponse",
-    "mcp_call": "McpCall",
-    "compaction_trigger": "CompactionTrigger",
-    "program": "Program",
-    "program_output": "ProgramOutput",
-    "item_reference": "ItemReference",
-}
 # Content-part definitions: in messages and custom tool outputs, and in function outputs.
 _MESSAGE_PARTS: Mapping[str, str] = {
     "input_text": "ResponseInputTextParam",
@@ -409,7 +386,7 @@ class _Items:
 
     def on_other(self, item: Item, i: int) -> None:
         kind = item_kind(item)
-        definition = _ITEM_DEFS.get(kind)
+        definition = RESPONSES_REQUEST_ITEMS.get(kind)
         if definition is None:
             self.ctx.dropped(f"/input/{i}", _UNKNOWN_ITEM.format(kind=kind))
         else:
@@ -459,7 +436,7 @@ def _call_ids(items: list[Item]) -> Iterator[str]:
     target="anthropic.request",
     reads=("/input", "/instructions"),
     writes=("/messages", "/system"),
-    handles=_TO_ANTHROPIC_FIELDS + tuple(sorted(set(_ITEM_DEFS.values()))),
+    handles=_TO_ANTHROPIC_FIELDS + tuple(sorted(set(RESPONSES_REQUEST_ITEMS.values()))),
 )
 def responses_to_anthropic(
     items: str | list[Item] | None, instructions: str | None, ctx: Context
@@ -492,48 +469,6 @@ def responses_to_anthropic(
 # anthropic -> responses
 # ================================================================================
 
-# Block types a whole-definition row decides, with the response-shaped twins the
-# Anthropic SDK also accepts in requests (same `type`; their rows state the same fates).
-_BLOCK_DEFS: Mapping[str, str] = {
-    "search_result": "BetaSearchResultBlockParam",
-    "server_tool_use": "BetaServerToolUseBlockParam",
-    "web_search_tool_result": "BetaWebSearchToolResultBlockParam",
-    "web_fetch_tool_result": "BetaWebFetchToolResultBlockParam",
-    "advisor_tool_result": "BetaAdvisorToolResultBlockParam",
-    "code_execution_tool_result": "BetaCodeExecutionToolResultBlockParam",
-    "bash_code_execution_tool_result": "BetaBashCodeExecutionToolResultBlockParam",
-    "text_editor_code_execution_tool_result": "BetaTextEditorCodeExecutionToolResultBlockParam",
-    "tool_search_tool_result": "BetaToolSearchToolResultBlockParam",
-    "mcp_tool_use": "BetaMCPToolUseBlockParam",
-    "mcp_tool_result": "BetaRequestMCPToolResultBlockParam",
-    "container_upload": "BetaContainerUploadBlockParam",
-    "compaction": "BetaCompactionBlockParam",
-    "tool_addition": "BetaRequestToolAdditionBlockParam",
-    "tool_removal": "BetaRequestToolRemovalBlockParam",
-    "mcp_tool_listing": "BetaMCPToolListingBlockParam",
-    "fallback": "BetaFallbackBlockParam",
-    "tool_reference": "BetaToolReferenceBlockParam",
-    "browser_state": "BetaBrowserStateBlockParam",
-}
-_RESPONSE_TWINS = (
-    "BetaServerToolUseBlock",
-    "BetaWebSearchToolResultBlock",
-    "BetaWebFetchToolResultBlock",
-    "BetaAdvisorToolResultBlock",
-    "BetaCodeExecutionToolResultBlock",
-    "BetaBashCodeExecutionToolResultBlock",
-    "BetaTextEditorCodeExecutionToolResultBlock",
-    "BetaToolSearchToolResultBlock",
-    "BetaMCPToolUseBlock",
-    "BetaMCPToolResultBlock",
-    "BetaContainerUploadBlock",
-    "BetaCompactionBlock",
-    "BetaFallbackBlock",
-    "BetaMCPToolListingBlock",
-    "BetaTextBlock/citations",
-    "BetaToolUseBlock/caller",
-    "BetaToolUseBlock/toolset_name",
-)
 _DOCUMENT_SOURCES: Mapping[str, str] = {
     "content": "BetaContentBlockSourceParam",
     "file": "BetaFileDocumentSourceParam",
@@ -644,7 +579,7 @@ def _input_file(block: Mapping[str, Any], ctx: Context, pointer: str) -> Item | 
 
 
 def _drop_block(block: Mapping[str, Any], ctx: Context, pointer: str) -> None:
-    definition = _BLOCK_DEFS.get(block["type"])
+    definition = ANTHROPIC_REQUEST_SERVER_BLOCKS.get(block["type"])
     if definition is None:
         ctx.dropped(pointer, f"a {block['type']} block has no Responses counterpart here")
     else:
@@ -823,7 +758,9 @@ _FROM_ROLE: Mapping[str, Callable[[_Blocks, Mapping[str, Any], int], None]] = {
     target="responses.request",
     reads=("/messages", "/system"),
     writes=("/input", "/instructions"),
-    handles=_TO_RESPONSES_FIELDS + tuple(_BLOCK_DEFS.values()) + _RESPONSE_TWINS,
+    handles=_TO_RESPONSES_FIELDS
+    + tuple(ANTHROPIC_REQUEST_SERVER_BLOCKS.values())
+    + ANTHROPIC_REQUEST_BLOCK_TWINS,
 )
 def anthropic_to_responses(
     messages: list[dict[str, Any]], system: Any, ctx: Context

@@ -21,6 +21,10 @@ from crosswalk.transforms import media
 from crosswalk.transforms._context import Context
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
+from crosswalk.transforms.unions import (
+    ANTHROPIC_REQUEST_BLOCK_TWINS,
+    ANTHROPIC_REQUEST_SERVER_BLOCKS,
+)
 
 Block = dict[str, Any]
 Msg = dict[str, Any]
@@ -473,49 +477,15 @@ def chat_to_anthropic(
 
 # Block types Chat cannot express, by the definition whose drop/refuse row decides them.
 _DROPPED_BLOCKS: dict[str, str] = {
-    "search_result": "BetaSearchResultBlockParam",
     "redacted_thinking": "BetaRedactedThinkingBlockParam",
-    "server_tool_use": "BetaServerToolUseBlockParam",
-    "web_search_tool_result": "BetaWebSearchToolResultBlockParam",
-    "web_fetch_tool_result": "BetaWebFetchToolResultBlockParam",
-    "advisor_tool_result": "BetaAdvisorToolResultBlockParam",
-    "code_execution_tool_result": "BetaCodeExecutionToolResultBlockParam",
-    "bash_code_execution_tool_result": "BetaBashCodeExecutionToolResultBlockParam",
-    "text_editor_code_execution_tool_result": "BetaTextEditorCodeExecutionToolResultBlockParam",
-    "tool_search_tool_result": "BetaToolSearchToolResultBlockParam",
-    "mcp_tool_use": "BetaMCPToolUseBlockParam",
-    "mcp_tool_result": "BetaRequestMCPToolResultBlockParam",
-    "container_upload": "BetaContainerUploadBlockParam",
-    "compaction": "BetaCompactionBlockParam",
-    "tool_addition": "BetaRequestToolAdditionBlockParam",
-    "tool_removal": "BetaRequestToolRemovalBlockParam",
-    "mcp_tool_listing": "BetaMCPToolListingBlockParam",
-    "fallback": "BetaFallbackBlockParam",
-    "tool_reference": "BetaToolReferenceBlockParam",
-    "browser_state": "BetaBrowserStateBlockParam",
+    **ANTHROPIC_REQUEST_SERVER_BLOCKS,
 }
 # The response-shaped twins (`BetaTextBlock`, ...) share a `type` with the Param
 # definitions and cannot be told apart on the wire; their rows state the same fates.
 _RESPONSE_TWINS = (
     "BetaRedactedThinkingBlock",
-    "BetaServerToolUseBlock",
-    "BetaWebSearchToolResultBlock",
-    "BetaWebFetchToolResultBlock",
-    "BetaAdvisorToolResultBlock",
-    "BetaCodeExecutionToolResultBlock",
-    "BetaBashCodeExecutionToolResultBlock",
-    "BetaTextEditorCodeExecutionToolResultBlock",
-    "BetaToolSearchToolResultBlock",
-    "BetaMCPToolUseBlock",
-    "BetaMCPToolResultBlock",
-    "BetaContainerUploadBlock",
-    "BetaCompactionBlock",
-    "BetaFallbackBlock",
-    "BetaMCPToolListingBlock",
-    "BetaTextBlock/citations",
     "BetaThinkingBlock/signature",
-    "BetaToolUseBlock/caller",
-    "BetaToolUseBlock/toolset_name",
+    *ANTHROPIC_REQUEST_BLOCK_TWINS,
 )
 _TO_CHAT_FIELDS = (
     "BetaSystemMessageParam/clear_at",

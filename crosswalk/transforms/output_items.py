@@ -36,6 +36,11 @@ from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.messages import parse_arguments
 from crosswalk.transforms.response_ids import item_id, response_id
 from crosswalk.transforms.tools import CUSTOM_TOOL_INPUT
+from crosswalk.transforms.unions import (
+    ANTHROPIC_DOCUMENT_CITATIONS,
+    ANTHROPIC_RESPONSE_SERVER_BLOCKS,
+    RESPONSES_OUTPUT_ITEMS,
+)
 
 Block = dict[str, Any]
 Item = dict[str, Any]
@@ -69,28 +74,6 @@ def _json(value: Any) -> str:
 # anthropic -> responses
 # ================================================================================
 
-# Content blocks with no Responses output item, by the definition whose row drops them.
-_DROPPED_BLOCKS: Mapping[str, str] = {
-    "web_fetch_tool_result": "BetaWebFetchToolResultBlock",
-    "advisor_tool_result": "BetaAdvisorToolResultBlock",
-    "code_execution_tool_result": "BetaCodeExecutionToolResultBlock",
-    "bash_code_execution_tool_result": "BetaBashCodeExecutionToolResultBlock",
-    "text_editor_code_execution_tool_result": "BetaTextEditorCodeExecutionToolResultBlock",
-    "tool_search_tool_result": "BetaToolSearchToolResultBlock",
-    "mcp_tool_use": "BetaMCPToolUseBlock",
-    "mcp_tool_result": "BetaMCPToolResultBlock",
-    "container_upload": "BetaContainerUploadBlock",
-    "compaction": "BetaCompactionBlock",
-    "fallback": "BetaFallbackBlock",
-    "mcp_tool_listing": "BetaMCPToolListingBlock",
-}
-# Citations into the request's own documents: Responses annotations cite URLs and files only.
-_DROPPED_CITATIONS: Mapping[str, str] = {
-    "char_location": "BetaCitationCharLocation",
-    "page_location": "BetaCitationPageLocation",
-    "content_block_location": "BetaCitationContentBlockLocation",
-    "search_result_location": "BetaCitationSearchResultLocation",
-}
 _WEB_CITATION_EXTRAS = ("cited_text", "encrypted_index")
 _WEB_RESULT_EXTRAS = ("title", "encrypted_content", "page_age")
 _TOOL_USE_EXTRAS = ("caller", "toolset_name")
@@ -177,7 +160,7 @@ def _annotations(
                     "title": citation.get("title") or "",
                 }
             )
-        elif (definition := _DROPPED_CITATIONS.get(kind)) is not None:
+        elif (definition := ANTHROPIC_DOCUMENT_CITATIONS.get(kind)) is not None:
             ctx.apply_drop(definition, cp, citation)
         else:
             ctx.dropped(cp, f"a {kind} citation has no Responses annotation")
@@ -343,14 +326,14 @@ def _refusal(out: _Output, details: Block, ctx: Context) -> None:
     handles=(
         STOP_TABLE,
         *(f"BetaCitationsWebSearchResultLocation/{key}" for key in _WEB_CITATION_EXTRAS),
-        *_DROPPED_CITATIONS.values(),
+        *ANTHROPIC_DOCUMENT_CITATIONS.values(),
         *(f"BetaToolUseBlock/{key}" for key in _TOOL_USE_EXTRAS),
         "BetaServerToolUseBlock/caller",
         "BetaServerToolUseBlock/name",
         "BetaWebSearchToolResultBlock/caller",
         *(f"BetaWebSearchResultBlock/{key}" for key in _WEB_RESULT_EXTRAS),
         "BetaWebSearchToolResultErrorObject/error_code",
-        *_DROPPED_BLOCKS.values(),
+        *ANTHROPIC_RESPONSE_SERVER_BLOCKS.values(),
         *(f"BetaRefusalStopDetails/{key}" for key in _REFUSAL_EXTRAS),
     ),
 )
@@ -373,7 +356,7 @@ def anthropic_to_responses(
         handler = _TO_RESPONSES.get(kind)
         if handler is not None:
             handler(out, block, pointer)
-        elif (definition := _DROPPED_BLOCKS.get(kind)) is not None:
+        elif (definition := ANTHROPIC_RESPONSE_SERVER_BLOCKS.get(kind)) is not None:
             ctx.apply_drop(definition, pointer, block)
         else:
             ctx.dropped(pointer, f"a {kind} block has no Responses output item")
@@ -450,32 +433,6 @@ def usage_anthropic_to_responses(
 # responses -> anthropic
 # ================================================================================
 
-# Output items with no Anthropic content block, by the definition whose row drops them.
-_DROPPED_ITEMS: Mapping[str, str] = {
-    "file_search_call": "ResponseFileSearchToolCall",
-    "function_call_output": "ResponseFunctionToolCallOutputItem",
-    "computer_call": "ResponseComputerToolCall",
-    "computer_call_output": "ResponseComputerToolCallOutputItem",
-    "program": "Program",
-    "program_output": "ProgramOutput",
-    "tool_search_call": "ResponseToolSearchCall",
-    "tool_search_output": "ResponseToolSearchOutputItem",
-    "additional_tools": "ResponseOutputItemAdditionalTools",
-    "compaction": "ResponseCompactionItem",
-    "image_generation_call": "ImageGenerationCall",
-    "code_interpreter_call": "ResponseCodeInterpreterToolCall",
-    "local_shell_call": "LocalShellCall",
-    "local_shell_call_output": "LocalShellCallOutput",
-    "shell_call": "ResponseFunctionShellToolCall",
-    "shell_call_output": "ResponseFunctionShellToolCallOutput",
-    "apply_patch_call": "ResponseApplyPatchToolCall",
-    "apply_patch_call_output": "ResponseApplyPatchToolCallOutput",
-    "mcp_call": "McpCall",
-    "mcp_list_tools": "McpListTools",
-    "mcp_approval_request": "McpApprovalRequest",
-    "mcp_approval_response": "ResponseOutputItemMcpApprovalResponse",
-    "custom_tool_call_output": "ResponseCustomToolCallOutputItem",
-}
 _TEXT_EXTRAS = ("annotations", "logprobs")
 _DROPPED_ACTIONS: Mapping[str, str] = {
     "open_page": "ActionOpenPage",
@@ -691,7 +648,7 @@ def _stop_reason(
         "ActionSearch/queries",
         "ActionSearch/sources",
         *_DROPPED_ACTIONS.values(),
-        *_DROPPED_ITEMS.values(),
+        *RESPONSES_OUTPUT_ITEMS.values(),
     ),
 )
 def responses_to_anthropic(
@@ -714,7 +671,7 @@ def responses_to_anthropic(
         handler = _TO_ANTHROPIC.get(kind)
         if handler is not None:
             handler(state, item, pointer)
-        elif (definition := _DROPPED_ITEMS.get(kind)) is not None:
+        elif (definition := RESPONSES_OUTPUT_ITEMS.get(kind)) is not None:
             ctx.apply_drop(definition, pointer, item)
         else:
             ctx.dropped(pointer, f"a {kind} item has no Anthropic content block")

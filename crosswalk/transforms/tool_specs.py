@@ -18,6 +18,7 @@ from typing import Any
 
 from crosswalk.transforms._context import Context
 from crosswalk.transforms._registry import transform
+from crosswalk.transforms.unions import RESPONSES_HOSTED_TOOLS
 
 # Chat function tools are non-strict unless asked; Responses normalises a function's
 # schema into strict mode unless `strict: false` is sent. Each direction keeps the
@@ -25,20 +26,6 @@ from crosswalk.transforms._registry import transform
 _CHAT_DEFAULT_STRICT = False
 _LOCATION_KEYS = ("city", "country", "region", "timezone")
 
-# Responses tool `type` -> the definition whose whole-definition row drops it.
-RESPONSES_HOSTED_TOOLS: Mapping[str, str] = {
-    "file_search": "FileSearchToolParam",
-    "computer": "ComputerToolParam",
-    "computer_use_preview": "ComputerUsePreviewToolParam",
-    "mcp": "Mcp",
-    "code_interpreter": "CodeInterpreter",
-    "programmatic_tool_calling": "ProgrammaticToolCalling",
-    "image_generation": "ImageGeneration",
-    "local_shell": "LocalShell",
-    "shell": "FunctionShellToolParam",
-    "tool_search": "ToolSearchToolParam",
-    "apply_patch": "ApplyPatchToolParam",
-}
 _WEB_SEARCH = frozenset({"web_search", "web_search_2025_08_26"})
 _WEB_SEARCH_PREVIEW = frozenset({"web_search_preview", "web_search_preview_2025_03_11"})
 # Fields of Responses function/custom tools with no Chat counterpart, per definition.
