@@ -46,7 +46,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 CLAUDE_CODE_FIXTURE = FIXTURES / "claude_code_tool_read_image_with_thinking.json"
 # The Codex turn with a reasoning item, a custom (apply_patch) tool call and its output, and
 # hosted tools: the richest of the Codex requests. The `cr_` fixtures are bare bodies.
-CODEX_FIXTURE = FIXTURES / "cr_codex_apply_patch_reasoning.json"
+CODEX_FIXTURE = FIXTURES / "codex_apply_patch_reasoning.json"
 TARGETS = (
     "crosswalk ≤ 2× floor; ≥ 10× faster than llm-rosetta; ≥ 20× faster than LiteLLM; "
     "converter import < 150 ms"

@@ -4,10 +4,10 @@ Fixtures (request bodies of ../shared/corpus/real_clients/, pretty-printed):
 
 | fixture | corpus file |
 |---|---|
-| `cr_codex_apply_patch_reasoning.json` | `codex__exec_apply_patch_custom_tool_with_reasoning__02_post_v1_responses.json` |
-| `cr_codex_input_image_view_image.json` | `codex__exec_input_image_and_view_image__02_post_v1_responses.json` |
-| `cr_codex_exec_command.json` | `codex__exec_tool_exec_command__02_post_v1_responses.json` |
-| `cr_codex_unknown_model_namespace.json` | `codex__exec_say_hi_unknown_model__01_post_v1_responses.json` |
+| `codex_apply_patch_reasoning.json` | `codex__exec_apply_patch_custom_tool_with_reasoning__02_post_v1_responses.json` |
+| `codex_view_image.json` | `codex__exec_input_image_and_view_image__02_post_v1_responses.json` |
+| `codex_exec_command.json` | `codex__exec_tool_exec_command__02_post_v1_responses.json` |
+| `codex_say_hi_unknown_model.json` | `codex__exec_say_hi_unknown_model__01_post_v1_responses.json` |
 | `cr_sdk_responses_tools.json` | `python-sdk__probe__12_post_v1_responses_tools.json` |
 | `cr_sdk_responses_function_output.json` | `python-sdk__probe__16_post_v1_responses_stream_tools.json` |
 | `sdk_chat_tools.json`, `sdk_chat_tool_followup.json` (shared) | `python-sdk__probe__07…`, `python-sdk__probe__11…` |
@@ -90,7 +90,7 @@ def to_responses(body: dict[str, Any], **options: Any) -> Conversion:
 
 
 def test_codex_apply_patch_turn_becomes_one_assistant_message_with_custom_call() -> None:
-    body = fixture("cr_codex_apply_patch_reasoning")
+    body = fixture("codex_apply_patch_reasoning")
     conv = to_chat(body)
     msgs = conv.result["messages"]
     # Codex sends its system prompt as developer messages and no instructions.
@@ -124,7 +124,7 @@ def test_codex_apply_patch_turn_becomes_one_assistant_message_with_custom_call()
 
 
 def test_codex_parameters_map_field_by_field() -> None:
-    body = fixture("cr_codex_exec_command")
+    body = fixture("codex_exec_command")
     conv = to_chat(body)
     out = conv.result
     assert out["model"] == "gpt-5.5"
@@ -165,7 +165,7 @@ def test_codex_parameters_map_field_by_field() -> None:
 
 
 def test_codex_images_keep_detail_and_leave_the_tool_message() -> None:
-    body = fixture("cr_codex_input_image_view_image")
+    body = fixture("codex_view_image")
     conv = to_chat(body)
     msgs = conv.result["messages"]
     user_image = body["input"][3]["content"][1]
@@ -186,7 +186,7 @@ def test_codex_images_keep_detail_and_leave_the_tool_message() -> None:
 
 
 def test_codex_namespace_tools_are_declared_by_their_own_names() -> None:
-    body = fixture("cr_codex_unknown_model_namespace")
+    body = fixture("codex_say_hi_unknown_model")
     conv = to_chat(body)
     at = next(i for i, t in enumerate(body["tools"]) if t["type"] == "namespace")
     namespace = body["tools"][at]
@@ -204,7 +204,7 @@ def test_codex_namespace_tools_are_declared_by_their_own_names() -> None:
 def test_codex_custom_tool_names_survive_the_request_conversion() -> None:
     """The response direction turns calls back into custom calls by these names; they must
     be the same whichever side of the request conversion the caller reads them from."""
-    body = fixture("cr_codex_apply_patch_reasoning")
+    body = fixture("codex_apply_patch_reasoning")
     conv = to_chat(body)
     assert custom_tool_names("responses", body) == frozenset({"apply_patch"})
     assert custom_tool_names("chat", conv.result) == frozenset({"apply_patch"})
@@ -212,7 +212,7 @@ def test_codex_custom_tool_names_survive_the_request_conversion() -> None:
 
 def test_codex_in_strict_mode_fails_at_the_first_loss() -> None:
     with pytest.raises(LossError) as err:
-        run("responses", "chat", "request", fixture("cr_codex_exec_command"), Options(strict=True))
+        run("responses", "chat", "request", fixture("codex_exec_command"), Options(strict=True))
     assert err.value.pointer.startswith("/")
 
 
@@ -398,9 +398,9 @@ def test_round_trip_chat_responses_chat_on_sdk_fixtures() -> None:
     [
         "cr_sdk_responses_tools",
         "cr_sdk_responses_function_output",
-        "cr_codex_exec_command",
-        "cr_codex_apply_patch_reasoning",
-        "cr_codex_input_image_view_image",
+        "codex_exec_command",
+        "codex_apply_patch_reasoning",
+        "codex_view_image",
     ],
 )
 def test_round_trip_responses_chat_responses_keeps_what_chat_can_express(name: str) -> None:

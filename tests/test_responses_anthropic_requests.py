@@ -23,11 +23,11 @@ from crosswalk.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CODEX = {
-    "say_hi": "ra_codex_say_hi.json",
-    "exec_command": "ra_codex_exec_command.json",
-    "apply_patch": "ra_codex_apply_patch_reasoning.json",
-    "view_image": "ra_codex_view_image.json",
-    "unknown_model": "ra_codex_say_hi_unknown_model.json",
+    "say_hi": "codex_say_hi.json",
+    "exec_command": "codex_exec_command.json",
+    "apply_patch": "codex_apply_patch_reasoning.json",
+    "view_image": "codex_view_image.json",
+    "unknown_model": "codex_say_hi_unknown_model.json",
 }
 CLAUDE_CODE = (
     "claude_code_tool_read_image_with_thinking.json",
