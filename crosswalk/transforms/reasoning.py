@@ -25,6 +25,7 @@ from crosswalk.transforms.thinking import (
     TOOL_LOOP_WITHOUT_THINKING,
     budget_table,
     budget_thinking,
+    family_max_tokens,
     nearest_effort,
     thinking_conflict,
     tool_loop_without_thinking,
@@ -43,7 +44,6 @@ DISPLAY_OMITTED = "omitted"
 # Reasons for losses on top-level fields this module reads (nested rows carry their own).
 _NO_MODEL = "Anthropic needs a model; the request names none"
 _FAMILY_CANNOT_THINK = "the model family takes no thinking (mappings/models.yaml: thinking none)"
-_ABOVE_FAMILY_MAX = "above the model family's max_output_tokens"
 _THINKING_CONFLICT = (
     "Anthropic rejects thinking together with {what}; the explicit setting was kept"
 )
@@ -120,14 +120,7 @@ def responses_to_anthropic(
     """
     rule = ctx.policy.lookup(str(ctx.src.get("model", "")))
     defaulted = max_output_tokens is None
-    limit = (
-        min(ctx.options.default_max_tokens, rule.max_output_tokens)
-        if max_output_tokens is None
-        else max_output_tokens
-    )
-    if limit > rule.max_output_tokens:
-        ctx.coerced("/max_output_tokens", f"{limit} {_ABOVE_FAMILY_MAX} ({rule.max_output_tokens})")
-        limit = rule.max_output_tokens
+    limit = family_max_tokens(rule, max_output_tokens, ctx, "/max_output_tokens")
     reasoning = reasoning or {}
     for key in ("context", "mode"):
         if (value := reasoning.get(key)) is not None:

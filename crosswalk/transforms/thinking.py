@@ -133,6 +133,18 @@ def tool_loop_without_thinking(messages: list[Mapping[str, Any]]) -> bool:
     return isinstance(content, str) or content[0]["type"] not in THINKING_BLOCKS
 
 
+def family_max_tokens(rule: ModelRule, requested: int | None, ctx: Context, pointer: str) -> int:
+    """Anthropic's required `max_tokens`: the request's, else the configured default, never
+    above the model family's `max_output_tokens` (a larger request is `coerced` at `pointer`).
+    """
+    if requested is None:
+        return min(ctx.options.default_max_tokens, rule.max_output_tokens)
+    if requested > rule.max_output_tokens:
+        ctx.coerced(pointer, f"{requested} {_ABOVE_FAMILY_MAX} ({rule.max_output_tokens})")
+        return rule.max_output_tokens
+    return requested
+
+
 @transform(
     "thinking.chat_to_anthropic",
     source="chat.request",
@@ -161,15 +173,8 @@ def chat_to_anthropic(
     rule = ctx.policy.lookup(str(ctx.src.get("model", "")))
     requested = _requested_max_tokens(max_completion_tokens, max_tokens, ctx)
     defaulted = requested is None
-    limit = (
-        min(ctx.options.default_max_tokens, rule.max_output_tokens)
-        if requested is None
-        else requested
-    )
-    if limit > rule.max_output_tokens:
-        pointer = "/max_completion_tokens" if max_completion_tokens is not None else "/max_tokens"
-        ctx.coerced(pointer, f"{limit} {_ABOVE_FAMILY_MAX} ({rule.max_output_tokens})")
-        limit = rule.max_output_tokens
+    pointer = "/max_completion_tokens" if max_completion_tokens is not None else "/max_tokens"
+    limit = family_max_tokens(rule, requested, ctx, pointer)
     if reasoning_effort is None or reasoning_effort == "none":
         return limit, None, None
     if rule.thinking == "none":
