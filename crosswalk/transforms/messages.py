@@ -293,17 +293,14 @@ class Turns:
         return self.out
 
 
-_Turns = Turns
-
-
-def _on_user(turns: _Turns, m: Msg, i: int) -> None:
+def _on_user(turns: Turns, m: Msg, i: int) -> None:
     turns.answer_pending()
     pointer = f"/messages/{i}"
     _drop_fields(m, "ChatCompletionUserMessageParam", ("name",), turns.ctx, pointer)
     turns.add("user", content_blocks(m["content"], turns.ctx, f"{pointer}/content"), pointer)
 
 
-def _on_assistant(turns: _Turns, m: Msg, i: int) -> None:
+def _on_assistant(turns: Turns, m: Msg, i: int) -> None:
     turns.answer_pending()
     ctx, pointer = turns.ctx, f"/messages/{i}"
     _drop_fields(
@@ -328,7 +325,7 @@ def _on_assistant(turns: _Turns, m: Msg, i: int) -> None:
     turns.add("assistant", blocks, pointer)
 
 
-def _legacy_call(turns: _Turns, call: Block, pointer: str) -> Block:
+def _legacy_call(turns: Turns, call: Block, pointer: str) -> Block:
     turns.fc_count += 1
     tool_id = f"fc_{turns.fc_count}"
     turns.ctx.coerced(
@@ -345,7 +342,7 @@ def _result_content(content: Any, ctx: Context, pointer: str) -> Any:
     return [text_block(part, ctx, f"{pointer}/{j}") for j, part in enumerate(content)]
 
 
-def _on_tool(turns: _Turns, m: Msg, i: int) -> None:
+def _on_tool(turns: Turns, m: Msg, i: int) -> None:
     pointer = f"/messages/{i}"
     tool_id = turns.ids.get(m["tool_call_id"])
     if tool_id != m["tool_call_id"]:
@@ -358,7 +355,7 @@ def _on_tool(turns: _Turns, m: Msg, i: int) -> None:
     )
 
 
-def _on_function(turns: _Turns, m: Msg, i: int) -> None:
+def _on_function(turns: Turns, m: Msg, i: int) -> None:
     pointer = f"/messages/{i}"
     match = next(
         (t for t, _, name in turns.pending if name == m["name"] and t not in turns.results), None
@@ -372,7 +369,7 @@ def _on_function(turns: _Turns, m: Msg, i: int) -> None:
     )
 
 
-def _on_system(turns: _Turns, m: Msg, i: int) -> None:
+def _on_system(turns: Turns, m: Msg, i: int) -> None:
     turns.answer_pending()
     pointer = f"/messages/{i}"
     definition = (
@@ -388,7 +385,7 @@ def _on_system(turns: _Turns, m: Msg, i: int) -> None:
         turns.out.append({"role": "system", "content": content})
 
 
-_ON_ROLE: dict[str, Callable[[_Turns, Msg, int], None]] = {
+_ON_ROLE: dict[str, Callable[[Turns, Msg, int], None]] = {
     "user": _on_user,
     "assistant": _on_assistant,
     "tool": _on_tool,
@@ -464,7 +461,7 @@ def chat_to_anthropic(
     ([{'role': 'user', 'content': 'hi'}], None)
     """
     system, start = leading_system(messages, ctx)
-    turns = _Turns(ctx, ToolIdMap(_chat_call_ids(messages)))
+    turns = Turns(ctx, ToolIdMap(_chat_call_ids(messages)))
     for i in range(start, len(messages)):
         m = messages[i]
         _ON_ROLE[m["role"]](turns, m, i)

@@ -29,8 +29,6 @@ _EFFORT_WITHOUT_THINKING = (
 )
 # Anthropic's documented default effort when `output_config.effort` is absent.
 ANTHROPIC_DEFAULT_EFFORT = "high"
-_ANTHROPIC_DEFAULT_EFFORT = ANTHROPIC_DEFAULT_EFFORT
-
 ThinkingOut = tuple[int, dict[str, Any] | None, str | None]
 
 
@@ -67,9 +65,6 @@ def thinking_conflict(ctx: Context) -> str | None:
     return None
 
 
-_thinking_conflict = thinking_conflict
-
-
 def budget_thinking(
     rule: ModelRule,
     effort: str,
@@ -95,9 +90,6 @@ def budget_thinking(
         budget = max_tokens - 1
         ctx.coerced(pointer, _BUDGET_REDUCED)
     return max_tokens, {"type": "enabled", "budget_tokens": budget}
-
-
-_budget_thinking = budget_thinking
 
 
 THINKING_BLOCKS = frozenset({"thinking", "redacted_thinking"})
@@ -180,7 +172,7 @@ def chat_to_anthropic(
     if rule.thinking == "none":
         ctx.dropped("/reasoning_effort", _FAMILY_CANNOT_THINK)
         return limit, None, None
-    conflict = _thinking_conflict(ctx)
+    conflict = thinking_conflict(ctx)
     if conflict is not None:
         ctx.dropped("/reasoning_effort", _THINKING_CONFLICT.format(what=conflict))
         return limit, None, None
@@ -188,12 +180,12 @@ def chat_to_anthropic(
         return (
             limit,
             {"type": "adaptive"},
-            rule.effort.get(reasoning_effort, _ANTHROPIC_DEFAULT_EFFORT),
+            rule.effort.get(reasoning_effort, ANTHROPIC_DEFAULT_EFFORT),
         )
     if tool_loop_without_thinking(ctx.out.get("messages") or []):
         ctx.dropped("/reasoning_effort", TOOL_LOOP_WITHOUT_THINKING)
         return limit, None, None
-    limit, thinking = _budget_thinking(rule, reasoning_effort, limit, defaulted, ctx)
+    limit, thinking = budget_thinking(rule, reasoning_effort, limit, defaulted, ctx)
     return limit, thinking, None
 
 
@@ -209,16 +201,10 @@ def nearest_effort(budget_table: Mapping[str, int], budget: int) -> str | None:
     )
 
 
-_nearest_effort = nearest_effort
-
-
 def budget_table(model: str, ctx: Context) -> Mapping[str, int]:
     """The budget table for `model`; families without one use the catch-all family's."""
     rule = ctx.policy.lookup(model)
     return rule.budget or ctx.policy.rules[-1].budget
-
-
-_budget_table = budget_table
 
 
 @transform(
@@ -262,9 +248,9 @@ def anthropic_to_chat(
         if effort is not None:
             return effort
         if kind == "adaptive":
-            return _ANTHROPIC_DEFAULT_EFFORT
-        return _nearest_effort(
-            _budget_table(str(ctx.src.get("model", "")), ctx), int(thinking["budget_tokens"])
+            return ANTHROPIC_DEFAULT_EFFORT
+        return nearest_effort(
+            budget_table(str(ctx.src.get("model", "")), ctx), int(thinking["budget_tokens"])
         )
     if kind == "between_tools":
         ctx.apply_drop("BetaThinkingConfigBetweenToolsParam", "/thinking", thinking)
