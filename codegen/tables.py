@@ -489,10 +489,11 @@ class TableBuilder:
         for name, row in used.items():
             spec = self.registry[name]
             where = f" row {row.index}"
-            if (spec.source, spec.target) != (table.source, table.target):
+            if table.source not in spec.sources or table.target not in spec.targets:
                 self.error(
                     where,
-                    f"{name} converts {spec.source} -> {spec.target}, not {table.source} -> {table.target}",
+                    f"{name} converts {'/'.join(spec.sources)} -> {'/'.join(spec.targets)}, "
+                    f"not {table.source} -> {table.target}",
                 )
             if not set(row.froms) <= set(spec.reads):
                 self.error(

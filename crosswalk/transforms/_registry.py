@@ -19,8 +19,8 @@ class TransformSpec:
     name: str
     module: str
     function: str
-    source: str
-    target: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     handles: tuple[str, ...]
@@ -33,13 +33,17 @@ REGISTRY: dict[str, TransformSpec] = {}
 def transform(
     name: str,
     *,
-    source: str,
-    target: str,
+    source: str | tuple[str, ...],
+    target: str | tuple[str, ...],
     reads: tuple[str, ...],
     writes: tuple[str, ...],
     handles: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Register `fn` under `name` (`<topic>.<source>_to_<target>`).
+
+    `source` or `target` may name several schemas: one rule for every direction whose
+    schemas share the shape it reads and writes (Chat and Responses share their error
+    body and sampling fields), so the rule is written once, as the tables say.
 
     `reads`/`writes` are JSON Pointers into the source/target schemas (instance pointers
     from the root, `*` for array items). `handles` lists the nested row keys (`Def/prop`
@@ -56,8 +60,8 @@ def transform(
             name=name,
             module=fn.__module__,
             function=fn.__name__,
-            source=source,
-            target=target,
+            sources=(source,) if isinstance(source, str) else source,
+            targets=(target,) if isinstance(target, str) else target,
             reads=reads,
             writes=writes,
             handles=handles,

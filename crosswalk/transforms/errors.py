@@ -59,12 +59,27 @@ ANTHROPIC_TYPE_BY_STATUS: dict[int, str] = {
 }
 
 
+# Chat and Responses answer errors with the same body, so each rule serves both.
+_OPENAI_ERRORS = ("chat.error", "responses.error")
+
 # ================================================================================
 # anthropic -> openai
 # ================================================================================
 
 
-def _anthropic_to_openai(error: Body, ctx: Context) -> Body:
+@transform(
+    "errors.anthropic_to_openai",
+    source="anthropic.error",
+    target=_OPENAI_ERRORS,
+    reads=("/body/error",),
+    writes=("/body/error",),
+    handles=_ANTHROPIC_TYPE_KEYS,
+)
+def anthropic_to_openai(error: Body, ctx: Context) -> Body:
+    """An Anthropic error object -> an OpenAI one (type through `error_type`).
+
+    The status is a row of its own (`error_status`); this maps the object.
+    """
     kind = error["type"]
     definition = _DEF_BY_TYPE.get(kind, "InvalidRequestErrorObject")
     return {
@@ -73,35 +88,6 @@ def _anthropic_to_openai(error: Body, ctx: Context) -> Body:
         "param": None,
         "code": None,
     }
-
-
-@transform(
-    "errors.anthropic_to_chat",
-    source="anthropic.error",
-    target="chat.error",
-    reads=("/body/error",),
-    writes=("/body/error",),
-    handles=_ANTHROPIC_TYPE_KEYS,
-)
-def anthropic_to_chat(error: Body, ctx: Context) -> Body:
-    """An Anthropic error object -> an OpenAI one (type through `error_type`).
-
-    The status is a row of its own (`error_status`); this maps the object.
-    """
-    return _anthropic_to_openai(error, ctx)
-
-
-@transform(
-    "errors.anthropic_to_responses",
-    source="anthropic.error",
-    target="responses.error",
-    reads=("/body/error",),
-    writes=("/body/error",),
-    handles=_ANTHROPIC_TYPE_KEYS,
-)
-def anthropic_to_responses(error: Body, ctx: Context) -> Body:
-    """An Anthropic error object -> an OpenAI one: the Chat rule, as the body is the same."""
-    return _anthropic_to_openai(error, ctx)
 
 
 # ================================================================================
@@ -113,7 +99,22 @@ def anthropic_to_responses(error: Body, ctx: Context) -> Body:
 _GENERIC = (None, "invalid_request_error", "api_error")
 
 
-def _openai_to_anthropic(error: Body, ctx: Context) -> Body:
+@transform(
+    "errors.openai_to_anthropic",
+    source=_OPENAI_ERRORS,
+    target="anthropic.error",
+    reads=("/body/error",),
+    writes=("/body/error",),
+    handles=(
+        "ErrorObject/type",
+        "ErrorObject/param",
+        "ErrorObject/code",
+        "ErrorObject/misalignment",
+    ),
+)
+def openai_to_anthropic(error: Body, ctx: Context) -> Body:
+    """An OpenAI error object -> an Anthropic one; the (already converted) status decides
+    the type unless OpenAI's type is specific."""
     # The status row runs first (row order in the table), so the Anthropic status is known.
     status: int = ctx.out["status"]
     by_table = ctx.rule("ErrorObject/type").mapping.get(error["type"])
@@ -121,49 +122,11 @@ def _openai_to_anthropic(error: Body, ctx: Context) -> Body:
     kind = kind or ANTHROPIC_TYPE_BY_STATUS.get(status) or by_table
     if kind is None:
         kind = "api_error" if status >= 500 else "invalid_request_error"
-    for field in ("param", "code"):
+    for field in ("param", "code", "misalignment"):
         value = error.get(field)
         if value is not None:
             ctx.apply_drop(f"ErrorObject/{field}", f"/body/error/{field}", value)
-    if error.get("misalignment") is not None:
-        ctx.apply_drop(
-            "ErrorObject/misalignment", "/body/error/misalignment", error["misalignment"]
-        )
     return {"type": kind, "message": error["message"]}
-
-
-_TO_ANTHROPIC_HANDLES = (
-    "ErrorObject/type",
-    "ErrorObject/param",
-    "ErrorObject/code",
-    "ErrorObject/misalignment",
-)
-
-
-@transform(
-    "errors.chat_to_anthropic",
-    source="chat.error",
-    target="anthropic.error",
-    reads=("/body/error",),
-    writes=("/body/error",),
-    handles=_TO_ANTHROPIC_HANDLES,
-)
-def chat_to_anthropic(error: Body, ctx: Context) -> Body:
-    """An OpenAI error object -> an Anthropic one; the (already converted) status decides first."""
-    return _openai_to_anthropic(error, ctx)
-
-
-@transform(
-    "errors.responses_to_anthropic",
-    source="responses.error",
-    target="anthropic.error",
-    reads=("/body/error",),
-    writes=("/body/error",),
-    handles=_TO_ANTHROPIC_HANDLES,
-)
-def responses_to_anthropic(error: Body, ctx: Context) -> Body:
-    """An OpenAI error object -> an Anthropic one: the Chat rule, as the body is the same."""
-    return _openai_to_anthropic(error, ctx)
 
 
 # ================================================================================
@@ -175,7 +138,16 @@ def _header_safe(value: str) -> bool:
     return all(" " <= c <= "~" for c in value)
 
 
-def _request_id_to_openai(header: str | None, body: str | None, ctx: Context) -> str | None:
+@transform(
+    "errors.request_id_anthropic_to_openai",
+    source="anthropic.error",
+    target=_OPENAI_ERRORS,
+    reads=("/headers/request-id", "/body/request_id"),
+    writes=("/headers/x-request-id",),
+)
+def request_id_anthropic_to_openai(
+    header: str | None, body: str | None, ctx: Context
+) -> str | None:
     """Anthropic's request id travels in `request-id` and in the body; OpenAI's only in
     `x-request-id`. The header wins; a body id that differs, or cannot be a header value
     (the body allows any string), is reported."""
@@ -187,29 +159,3 @@ def _request_id_to_openai(header: str | None, body: str | None, ctx: Context) ->
         ctx.dropped("/body/request_id", "not a valid HTTP header value (visible ASCII only)")
         return None
     return body
-
-
-@transform(
-    "errors.request_id_anthropic_to_chat",
-    source="anthropic.error",
-    target="chat.error",
-    reads=("/headers/request-id", "/body/request_id"),
-    writes=("/headers/x-request-id",),
-)
-def request_id_anthropic_to_chat(header: str | None, body: str | None, ctx: Context) -> str | None:
-    """The request id, from Anthropic's header or body to OpenAI's `x-request-id` header."""
-    return _request_id_to_openai(header, body, ctx)
-
-
-@transform(
-    "errors.request_id_anthropic_to_responses",
-    source="anthropic.error",
-    target="responses.error",
-    reads=("/headers/request-id", "/body/request_id"),
-    writes=("/headers/x-request-id",),
-)
-def request_id_anthropic_to_responses(
-    header: str | None, body: str | None, ctx: Context
-) -> str | None:
-    """The request id, as for Chat: both OpenAI endpoints use `x-request-id`."""
-    return _request_id_to_openai(header, body, ctx)

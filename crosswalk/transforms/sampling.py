@@ -68,11 +68,22 @@ def sampling_policy(
     return kept
 
 
-def _openai_sampling_to_anthropic(
+@transform(
+    "sampling.openai_to_anthropic",
+    source=("chat.request", "responses.request"),
+    target="anthropic.request",
+    reads=("/temperature", "/top_p"),
+    writes=("/temperature", "/top_p"),
+)
+def openai_to_anthropic(
     temperature: float | None, top_p: float | None, ctx: Context
 ) -> tuple[float | None, float | None]:
-    """OpenAI temperature + top_p -> what the Claude family takes, temperature clamped to
-    Anthropic's 0..1 (a changed value is `coerced`)."""
+    """Chat or Responses temperature + top_p -> what the Claude family takes (its sampling
+    policy), temperature clamped to Anthropic's 0..1.
+
+    Reports what the family refuses (dropped) and a temperature above 1 (coerced).
+    Example, on claude-opus-4-8: (0.2, None) -> (None, None), /temperature dropped.
+    """
     kept = sampling_policy(
         {"temperature": temperature, "top_p": top_p},
         {"temperature": "/temperature", "top_p": "/top_p"},
@@ -82,41 +93,6 @@ def _openai_sampling_to_anthropic(
     if kept_temperature is not None:
         kept_temperature = ctx.clamp(kept_temperature, 0, ANTHROPIC_TEMPERATURE_MAX, "/temperature")
     return kept_temperature, kept.get("top_p")
-
-
-@transform(
-    "sampling.chat_to_anthropic",
-    source="chat.request",
-    target="anthropic.request",
-    reads=("/temperature", "/top_p"),
-    writes=("/temperature", "/top_p"),
-)
-def chat_to_anthropic(
-    temperature: float | None, top_p: float | None, ctx: Context
-) -> tuple[float | None, float | None]:
-    """Chat temperature + top_p -> Anthropic, through the family's sampling policy.
-
-    Reports what the family refuses (dropped) and a temperature above 1 (coerced).
-    Example, on claude-opus-4-8: (0.2, None) -> (None, None), /temperature dropped.
-    """
-    return _openai_sampling_to_anthropic(temperature, top_p, ctx)
-
-
-@transform(
-    "sampling.responses_to_anthropic",
-    source="responses.request",
-    target="anthropic.request",
-    reads=("/temperature", "/top_p"),
-    writes=("/temperature", "/top_p"),
-)
-def responses_to_anthropic(
-    temperature: float | None, top_p: float | None, ctx: Context
-) -> tuple[float | None, float | None]:
-    """Responses temperature + top_p -> Anthropic: the same policy and range as from Chat.
-
-    Example, on claude-sonnet-4-5: (1.5, None) -> (1.0, None), /temperature coerced.
-    """
-    return _openai_sampling_to_anthropic(temperature, top_p, ctx)
 
 
 @transform(
