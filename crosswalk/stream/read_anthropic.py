@@ -1,0 +1,193 @@
+"""Anthropic Messages stream events -> neutral events, and the Message they add up to.
+
+The accumulation follows the official SDK's `accumulate_event`, with one deliberate
+difference: signature deltas are appended, never overwritten, so a signature split
+across deltas by some gateway survives whole (DESIGN.md, invariants).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from crosswalk.stream import events as ev
+from crosswalk.stream.reader import Reader, StreamError
+from crosswalk.transforms import tokens
+from crosswalk.transforms.errors import ANTHROPIC_TYPE_BY_STATUS
+
+Block = dict[str, Any]
+
+# The status each Anthropic error type is sent with (errors.py holds the documented
+# status -> type direction; an in-stream `error` event carries only the type).
+_STATUS_BY_TYPE: dict[str, int] = {t: s for s, t in ANTHROPIC_TYPE_BY_STATUS.items()}
+# Block types that carry tool input as `input_json_delta`s.
+_JSON_INPUT = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
+
+
+class AnthropicReader(Reader):
+    """One Anthropic stream: `read(event, data)` per SSE event, `response()` at the end."""
+
+    format = "anthropic"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message: Block | None = None
+        self._json: dict[int, list[str]] = {}  # tool input pieces by block index
+        self._live: set[int] = set()  # blocks that produced a neutral BlockStart
+
+    def read(self, event: str, data: Any) -> list[ev.Event]:
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind is None:
+            raise StreamError(f"an Anthropic stream event without a type: {event}")
+        if kind == "error":
+            return [self._failure(data)]
+        message = self.message
+        if message is None:
+            if kind == "ping":
+                return []
+            if kind != "message_start":
+                raise StreamError(f"{kind} before message_start")
+            return self._start(data["message"])
+        if kind == "content_block_delta":
+            return self._delta(message["content"], data["index"], data["delta"])
+        if kind == "content_block_start":
+            return self._block_start(message["content"], data["index"], data["content_block"])
+        if kind == "content_block_stop":
+            return self._block_stop(message["content"], data["index"])
+        if kind == "message_delta":
+            return self._message_delta(message, data)
+        if kind == "message_stop":
+            self.finished = True
+            return [ev.Finish(message.get("stop_reason"))]
+        if kind == "ping":
+            return []
+        raise StreamError(f"unknown Anthropic stream event {kind!r}")
+
+    def response(self) -> Block:
+        if self.message is None:
+            raise StreamError("the stream ended before message_start")
+        return self.message
+
+    # -- events ---------------------------------------------------------------------
+
+    def _start(self, message: Block) -> list[ev.Event]:
+        self.message = {**message, "content": []}
+        usage = message.get("usage")
+        out: list[ev.Event] = [
+            ev.Start(
+                id=message["id"],
+                model=message["model"],
+                usage=tokens.from_anthropic(usage) if usage else None,
+            )
+        ]
+        for block in message.get("content") or ():  # never sent in practice, but valid
+            index = len(self.message["content"])
+            out += self._block_start(self.message["content"], index, block)
+            out += self._block_stop(self.message["content"], index)
+        return out
+
+    def _block_start(self, content: list[Block], index: int, block: Block) -> list[ev.Event]:
+        if index != len(content):
+            raise StreamError(f"content_block_start index {index}, expected {len(content)}")
+        block = dict(block)
+        content.append(block)
+        kind = block["type"]
+        if kind == "text":
+            out: list[ev.Event] = [ev.BlockStart(index, "text")]
+            if block["text"]:
+                out.append(ev.TextDelta(index, block["text"]))
+        elif kind == "thinking":
+            out = [ev.BlockStart(index, "reasoning", origin="anthropic")]
+            if block["thinking"]:
+                out.append(ev.ReasoningDelta(index, block["thinking"]))
+            if block["signature"]:
+                out.append(ev.SignatureDelta(index, block["signature"]))
+        elif kind == "redacted_thinking":
+            out = [
+                ev.BlockStart(index, "reasoning", origin="anthropic"),
+                ev.Redacted(index, block["data"]),
+            ]
+        elif kind == "tool_use":
+            self._json[index] = []
+            out = [ev.BlockStart(index, "tool_call", id=block["id"], name=block["name"])]
+            if block.get("input"):
+                out.append(ev.ToolArgsDelta(index, orjson.dumps(block["input"]).decode()))
+        else:
+            # Server-side tool activity: it already happened upstream; it is part of the
+            # accumulated Message, and the response tables decide its fate there.
+            if kind in _JSON_INPUT:
+                self._json[index] = []
+            return []
+        self._live.add(index)
+        return out
+
+    def _delta(self, content: list[Block], index: int, delta: Block) -> list[ev.Event]:
+        if index >= len(content):
+            raise StreamError(f"content_block_delta for block {index}, which never started")
+        block = content[index]
+        kind = delta["type"]
+        live = index in self._live
+        if kind == "text_delta":
+            block["text"] += delta["text"]
+            return [ev.TextDelta(index, delta["text"])] if live else []
+        if kind == "thinking_delta":
+            block["thinking"] += delta["thinking"]
+            return [ev.ReasoningDelta(index, delta["thinking"])] if live else []
+        if kind == "signature_delta":
+            block["signature"] = block.get("signature", "") + delta["signature"]
+            return [ev.SignatureDelta(index, delta["signature"])] if live else []
+        if kind == "input_json_delta":
+            self._json.setdefault(index, []).append(delta["partial_json"])
+            return [ev.ToolArgsDelta(index, delta["partial_json"])] if live else []
+        if kind == "citations_delta":
+            citation = delta["citation"]
+            block["citations"] = [*(block.get("citations") or ()), citation]
+            if live and citation["type"] == "web_search_result_location":
+                return [ev.Citation(index, citation["url"], citation.get("title") or "")]
+            return []
+        if kind == "compaction_delta":
+            block["content"] = delta.get("content")
+            block["encrypted_content"] = delta.get("encrypted_content")
+            return []
+        raise StreamError(f"unknown Anthropic delta type {kind!r}")
+
+    def _block_stop(self, content: list[Block], index: int) -> list[ev.Event]:
+        if index >= len(content):
+            raise StreamError(f"content_block_stop for block {index}, which never started")
+        pieces = self._json.pop(index, None)
+        if pieces:
+            text = "".join(pieces)
+            try:
+                content[index]["input"] = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                raise StreamError(
+                    f"tool input of block {index} is not JSON: {text[:80]!r}"
+                ) from None
+        if index in self._live:
+            self._live.discard(index)
+            return [ev.BlockStop(index)]
+        return []
+
+    def _message_delta(self, message: Block, data: Block) -> list[ev.Event]:
+        delta = data["delta"]
+        for key in ("stop_reason", "stop_sequence", "stop_details"):
+            if key in delta:
+                message[key] = delta[key]
+        if delta.get("container") is not None:
+            message["container"] = delta["container"]
+        for key in ("context_management", "input_transformations"):
+            if data.get(key) is not None:
+                message[key] = data[key]
+        usage = dict(message.get("usage") or {})
+        for key, value in (data.get("usage") or {}).items():
+            if value is not None or key == "output_tokens":
+                usage[key] = value
+        message["usage"] = usage
+        return [ev.Usage(tokens.from_anthropic(usage))]
+
+    def _failure(self, data: Block) -> ev.Failure:
+        error = data.get("error") or {}
+        status = _STATUS_BY_TYPE.get(str(error.get("type")), 500)
+        self.failed = True
+        return ev.Failure({"status": status, "headers": {}, "body": data})

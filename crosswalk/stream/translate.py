@@ -1,0 +1,255 @@
+"""The three stream operations, in any direction: translate, synthesise, accumulate.
+
+- `Translator(source, target)`: source SSE bytes in (any chunking), target SSE bytes
+  out, event by event. Parser (sse.py) -> the source's reader -> neutral events -> the
+  target's writer. When the source finishes, its accumulated response is converted by
+  the response table and handed to the writer as the final response, so the stream
+  ends with the same stop reason, usage and status the non-streaming conversion gives,
+  and reports the same losses.
+- `synthesize(source, target, body)`: a complete response -> a target stream (a
+  streaming client in front of a non-streaming upstream).
+- `accumulate(source, target, chunks)`: a source stream -> a complete target response
+  (a non-streaming client in front of a streaming upstream).
+
+A failure never passes for success: an upstream error event is converted by the error
+tables to the target's error termination; a stream that ends before its terminal event,
+or breaks its own format, ends as a 502 in the target's format.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+
+from crosswalk.convert import _DEFAULT_OPTIONS, run
+from crosswalk.errors import ConversionError
+from crosswalk.loss import LossEntry
+from crosswalk.sse import SSEEvent, SSEParser
+from crosswalk.stream import events as ev
+from crosswalk.stream.failures import upstream_failure
+from crosswalk.stream.read_anthropic import AnthropicReader
+from crosswalk.stream.read_chat import ChatReader
+from crosswalk.stream.read_responses import ResponsesReader
+from crosswalk.stream.reader import Reader, StreamError
+from crosswalk.stream.walk import WALKERS
+from crosswalk.stream.write_anthropic import AnthropicWriter
+from crosswalk.stream.write_chat import ChatWriter
+from crosswalk.stream.write_responses import ResponsesWriter
+from crosswalk.stream.writer import Writer
+from crosswalk.transforms import Options
+
+Body = dict[str, Any]
+
+READERS: dict[str, type[Reader]] = {
+    "anthropic": AnthropicReader,
+    "chat": ChatReader,
+    "responses": ResponsesReader,
+}
+TRUNCATED = "the upstream stream ended before its terminal event"
+
+
+def _options(options: Options | None) -> Options:
+    """Fix the clock once per stream, so the writer's `created` and the final response's
+    agree."""
+    options = options or _DEFAULT_OPTIONS
+    if options.now is None:
+        options = replace(options, now=int(time.time()))
+    return options
+
+
+def make_writer(target: str, options: Options, *, include_usage: bool = True) -> Writer:
+    if target == "anthropic":
+        return AnthropicWriter(options)
+    if target == "chat":
+        return ChatWriter(options, include_usage=include_usage)
+    if target == "responses":
+        return ResponsesWriter(options)
+    raise ValueError(f"unknown format {target!r}")
+
+
+def _final(
+    source: str, target: str, body: Body, options: Options
+) -> tuple[Body, tuple[LossEntry, ...]]:
+    if source == target:
+        return body, ()
+    conversion = run(source, target, "response", body, options, check_input=False)
+    return conversion.result, conversion.loss
+
+
+def _error(source: str, target: str, envelope: Body) -> Body:
+    if source == target:
+        return envelope
+    return run(source, target, "error", envelope, check_input=False).result
+
+
+class Translator:
+    """Incremental stream translation: `feed(bytes) -> bytes` as data arrives, then
+    `close() -> bytes` at the end of the input.
+
+    `include_usage` is the Chat client's `stream_options.include_usage` (a usage chunk
+    before `[DONE]`). After `close`, `loss` holds what the conversion lost, `error` the
+    target-format error envelope the stream ended with (None for a success), and
+    `source_response()` the source's accumulated response.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        options: Options | None = None,
+        *,
+        include_usage: bool = True,
+    ) -> None:
+        self.source = source
+        self.target = target
+        self.options = _options(options)
+        self.reader = READERS[source]()
+        self.writer = make_writer(target, self.options, include_usage=include_usage)
+        self.parser = SSEParser()
+        self.loss: tuple[LossEntry, ...] = ()
+        self.error: Body | None = None
+        self._json = source != "chat"  # Chat's `[DONE]` is not JSON
+
+    @property
+    def done(self) -> bool:
+        return self.writer.closed
+
+    def feed(self, chunk: bytes) -> bytes:
+        for sse in self.parser.feed(chunk):
+            if self.writer.closed:
+                break
+            self._event(sse)
+        return self.writer.take()
+
+    def close(self) -> bytes:
+        truncated = self.parser.close()
+        if not self.writer.closed:
+            if not truncated and not self.reader.failed:
+                self._events(self.reader.end())
+            if not self.writer.closed:
+                self._fail(upstream_failure(self.target, TRUNCATED))
+        return self.writer.take()
+
+    def source_response(self) -> Body:
+        return self.reader.response()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _event(self, sse: SSEEvent) -> None:
+        try:
+            data = sse.data if not self._json and sse.data == "[DONE]" else orjson.loads(sse.data)
+            events = self.reader.read(sse.event, data)
+        except (orjson.JSONDecodeError, StreamError, KeyError, TypeError) as err:
+            self._fail(upstream_failure(self.target, f"malformed upstream stream: {_reason(err)}"))
+            return
+        self._events(events)
+
+    def _events(self, events: list[ev.Event]) -> None:
+        writer = self.writer
+        for event in events:
+            if type(event) is ev.Finish:
+                self._finish()
+            elif type(event) is ev.Failure:
+                self._fail(_error(self.source, self.target, event.envelope))
+            else:
+                writer.write(event)
+
+    def _finish(self) -> None:
+        try:
+            final, self.loss = _final(
+                self.source, self.target, self.reader.response(), self.options
+            )
+        except (ConversionError, StreamError) as err:
+            self._fail(
+                upstream_failure(self.target, f"the upstream reply cannot be converted: {err}")
+            )
+            return
+        self.writer.finish(final)
+
+    def _fail(self, envelope: Body) -> None:
+        self.error = envelope
+        self.writer.fail(envelope)
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, KeyError):
+        return f"missing field {err.args[0]!r}"
+    return str(err)
+
+
+def synthesize(
+    source: str,
+    target: str,
+    body: Body,
+    options: Options | None = None,
+    *,
+    include_usage: bool = True,
+) -> tuple[bytes, tuple[LossEntry, ...]]:
+    """A complete `source` response -> the `target` stream of it, and the loss.
+
+    The response is converted first (the response table), then walked in the target's
+    own format, so the stream adds up to exactly the non-streaming conversion.
+    """
+    options = _options(options)
+    final, loss = _final(source, target, body, options)
+    writer = make_writer(target, options, include_usage=include_usage)
+    for event in WALKERS[target](final):
+        if type(event) is ev.Finish:
+            writer.finish(final)
+        else:
+            writer.write(event)
+    return writer.take(), loss
+
+
+@dataclass(frozen=True, slots=True)
+class Accumulated:
+    """A stream added up: the target response, or the target error envelope it ended with."""
+
+    response: Body | None
+    error: Body | None
+    loss: tuple[LossEntry, ...]
+
+
+def accumulate(
+    source: str, target: str, chunks: Iterable[bytes], options: Options | None = None
+) -> Accumulated:
+    """A `source` stream -> the complete `target` response (or error) it amounts to."""
+    options = _options(options)
+    reader = READERS[source]()
+    parser = SSEParser()
+    json_data = source != "chat"
+    failure: Body | None = None
+
+    def handle(sse: SSEEvent) -> Body | None:
+        try:
+            data = sse.data if not json_data and sse.data == "[DONE]" else orjson.loads(sse.data)
+            events = reader.read(sse.event, data)
+        except (orjson.JSONDecodeError, StreamError, KeyError, TypeError) as err:
+            return upstream_failure(target, f"malformed upstream stream: {_reason(err)}")
+        for event in events:
+            if type(event) is ev.Failure:
+                return _error(source, target, event.envelope)
+        return None
+
+    for chunk in chunks:
+        for sse in parser.feed(chunk):
+            if failure is None and not reader.finished:
+                failure = handle(sse)
+    if failure is None and not reader.finished:
+        if not parser.close():
+            reader.end()
+        if not reader.finished:
+            failure = upstream_failure(target, TRUNCATED)
+    if failure is not None:
+        return Accumulated(None, failure, ())
+    try:
+        final, loss = _final(source, target, reader.response(), options)
+    except ConversionError as err:
+        return Accumulated(
+            None, upstream_failure(target, f"the upstream reply cannot be converted: {err}"), ()
+        )
+    return Accumulated(final, None, loss)

@@ -1,0 +1,165 @@
+"""Neutral events -> a Chat Completions stream (`chat.completion.chunk`s and `[DONE]`).
+
+What clients rely on: a first chunk with `role: assistant`; `content`, `refusal` and
+`reasoning_content` deltas; each tool call announced once with its stable `index`, `id`,
+`type` and name, its arguments following in later deltas; `finish_reason` in a last
+chunk with an empty delta; a usage chunk (empty `choices`) when the client asked for
+`stream_options.include_usage`; then `data: [DONE]`. Every chunk repeats the id,
+`created` and model. Reasoning blocks join with a blank line, as the response tables
+join them into one `reasoning_content`.
+
+A mid-stream failure is a chunk holding only `error` (the OpenAI SDK raises it as an
+APIError) and no `[DONE]`.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from crosswalk.stream import events as ev
+from crosswalk.stream.writer import Body, Writer
+from crosswalk.transforms import Options, response_ids
+from crosswalk.transforms.completion import custom_input
+
+_DONE = b"data: [DONE]\n\n"
+_SEPARATOR = "\n\n"
+
+
+class _Call:
+    __slots__ = ("buffer", "custom", "position", "unwrap")
+
+    def __init__(self, position: int, custom: bool, unwrap: bool) -> None:
+        self.position = position  # the tool call's `index`
+        self.custom = custom
+        self.unwrap = unwrap  # JSON {"input": text} arriving for a custom tool: held
+        self.buffer: list[str] = []
+
+
+class ChatWriter(Writer):
+    format = "chat"
+
+    def __init__(self, options: Options, *, include_usage: bool = False) -> None:
+        super().__init__(options)
+        self.include_usage = include_usage
+        self._head = b""
+        self._calls: dict[int, _Call] = {}
+        self._kinds: dict[int, str] = {}
+        self._reasoned = False  # reasoning text written (the next block is separated)
+        self._sep_due = False
+        self._wrote_text = False
+        self._handlers = {
+            ev.Start: self._start,
+            ev.BlockStart: self._block_start,
+            ev.TextDelta: self._text,
+            ev.ReasoningDelta: self._reasoning,
+            ev.PartBreak: self._part_break,
+            ev.ToolArgsDelta: self._args,
+            ev.BlockStop: self._block_stop,
+        }
+
+    def _write(self, event: ev.Event) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:  # signatures, opaque reasoning, citations, usage: no place
+            handler(event)  # type: ignore[operator]
+
+    def _chunk(self, delta: Body, finish: str | None = None) -> None:
+        self.out.append(
+            self._head
+            + orjson.dumps(delta)
+            + b',"logprobs":null,"finish_reason":'
+            + (b"null" if finish is None else orjson.dumps(finish))
+            + b"}]}\n\n"
+        )
+
+    # -- reply ------------------------------------------------------------------------
+
+    def _start(self, e: ev.Start) -> None:
+        self.started = True
+        created = e.created if e.created is not None else self.now()
+        self._envelope = {
+            "id": response_ids.response_id("chat", e.id),
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": e.model,
+        }
+        head = orjson.dumps(self._envelope)[:-1]
+        self._head = b"data: " + head + b',"choices":[{"index":0,"delta":'
+        self._chunk({"role": "assistant"})
+
+    def _finish(self, final: Body) -> None:
+        choices = final.get("choices") or [{}]
+        choice = choices[0]
+        delta: Body = {}
+        message = choice.get("message") or {}
+        if message.get("content") == "" and not self._wrote_text:
+            delta["content"] = ""
+        self._chunk(delta, choice.get("finish_reason") or "stop")
+        if self.include_usage and final.get("usage") is not None:
+            chunk = {**self._envelope, "choices": [], "usage": final["usage"]}
+            self.out.append(b"data: " + orjson.dumps(chunk) + b"\n\n")
+        self.out.append(_DONE)
+
+    def _fail(self, envelope: Body) -> None:
+        self.out.append(b"data: " + orjson.dumps(envelope["body"]) + b"\n\n")
+
+    # -- blocks -----------------------------------------------------------------------
+
+    def _block_start(self, e: ev.BlockStart) -> None:
+        self._kinds[e.index] = e.kind
+        if e.kind == "reasoning":
+            self._sep_due = self._reasoned
+        elif e.kind == "tool_call":
+            custom = e.custom or (e.name or "") in self.options.custom_tools
+            call = _Call(len(self._calls), custom, unwrap=custom and not e.custom)
+            self._calls[e.index] = call
+            head: Body = {"index": call.position, "id": e.id or "", "type": "function"}
+            if custom:
+                head["type"] = "custom"
+                head["custom"] = {"name": e.name or "", "input": ""}
+            else:
+                head["function"] = {"name": e.name or "", "arguments": ""}
+            self._chunk({"tool_calls": [head]})
+
+    def _text(self, e: ev.TextDelta) -> None:
+        if self._kinds.get(e.index) == "refusal":
+            self._chunk({"refusal": e.text})
+        else:
+            self._wrote_text = True
+            self._chunk({"content": e.text})
+
+    def _reasoning(self, e: ev.ReasoningDelta) -> None:
+        if not e.text:
+            return
+        text = e.text
+        if self._sep_due:
+            text, self._sep_due = _SEPARATOR + text, False
+        self._reasoned = True
+        self._chunk({"reasoning_content": text})
+
+    def _part_break(self, e: ev.PartBreak) -> None:
+        self._sep_due = self._reasoned
+
+    def _args(self, e: ev.ToolArgsDelta) -> None:
+        call = self._calls.get(e.index)
+        if call is None:
+            return
+        if call.unwrap:
+            call.buffer.append(e.text)
+            return
+        self._call_delta(call, e.text)
+
+    def _call_delta(self, call: _Call, text: str) -> None:
+        key, field = ("custom", "input") if call.custom else ("function", "arguments")
+        self._chunk({"tool_calls": [{"index": call.position, key: {field: text}}]})
+
+    def _block_stop(self, e: ev.BlockStop) -> None:
+        call = self._calls.get(e.index)
+        if call is not None and call.unwrap:
+            # The tool's JSON {"input": text} is complete: its text is the custom input
+            # (the same rule as the response tables; other shapes travel as JSON text).
+            raw = "".join(call.buffer)
+            try:
+                text = custom_input(orjson.loads(raw or "{}"))
+            except orjson.JSONDecodeError:
+                text = None
+            self._call_delta(call, raw if text is None else text)

@@ -1,0 +1,78 @@
+"""What every format's stream writer provides.
+
+A writer turns neutral events into its format's SSE bytes and owns that format's
+bookkeeping. It streams content as it arrives; what only the end decides (the stop
+reason, final usage, a Response's status) it takes from the *final response*: the
+source's accumulated response converted by the response table, so a stream and the
+non-streaming conversion of the same reply say the same thing by construction.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import orjson
+
+from crosswalk.stream import events as ev
+from crosswalk.transforms import Options
+
+Body = dict[str, Any]
+
+
+def sse(name: str | None, data: Any) -> bytes:
+    """One SSE event; orjson escapes newlines, so the data is always one line."""
+    payload = orjson.dumps(data)
+    if name is None:
+        return b"data: " + payload + b"\n\n"
+    return b"event: " + name.encode() + b"\ndata: " + payload + b"\n\n"
+
+
+class Writer(ABC):
+    """Neutral events in (`write`), SSE bytes out (`take`).
+
+    The writer closes with exactly one of `finish(final)` (the final response in this
+    writer's format) or `fail(envelope)` (an error response in this writer's format);
+    after either, `closed` is True and further calls write nothing.
+    """
+
+    format: ClassVar[str]
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.out: list[bytes] = []
+        self.closed = False
+        self.started = False
+
+    def take(self) -> bytes:
+        """The bytes written since the last call."""
+        data = b"".join(self.out)
+        self.out.clear()
+        return data
+
+    def now(self) -> int:
+        return int(self.options.now if self.options.now is not None else time.time())
+
+    def write(self, event: ev.Event) -> None:
+        if not self.closed:
+            self._write(event)
+
+    def finish(self, final: Body) -> None:
+        if not self.closed:
+            self.closed = True
+            self._finish(final)
+
+    def fail(self, envelope: Body) -> None:
+        if not self.closed:
+            self.closed = True
+            self._fail(envelope)
+
+    @abstractmethod
+    def _write(self, event: ev.Event) -> None: ...
+
+    @abstractmethod
+    def _finish(self, final: Body) -> None: ...
+
+    @abstractmethod
+    def _fail(self, envelope: Body) -> None: ...
