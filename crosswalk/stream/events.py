@@ -134,11 +134,14 @@ class ToolArgsDelta:
 
 @dataclass(slots=True)
 class Citation:
-    """A web citation backing a text block: `url`, `title`."""
+    """A web citation backing a text block: `url`, `title`. `anthropic` is the whole
+    Anthropic citation when the source is Anthropic (only an Anthropic writer can use
+    its cited text and encrypted index)."""
 
     index: int
     url: str
     title: str
+    anthropic: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

@@ -144,7 +144,7 @@ class AnthropicReader(Reader):
             citation = delta["citation"]
             block["citations"] = [*(block.get("citations") or ()), citation]
             if live and citation["type"] == "web_search_result_location":
-                return [ev.Citation(index, citation["url"], citation.get("title") or "")]
+                return [ev.Citation(index, citation["url"], citation.get("title") or "", citation)]
             return []
         if kind == "compaction_delta":
             block["content"] = delta.get("content")

@@ -24,12 +24,23 @@ from crosswalk.transforms.think_tags import ThinkSplitter
 
 Block = dict[str, Any]
 _REASONING_KEYS = ("reasoning_content", "reasoning")
+# Chunk fields that are not the completion's: its parts, and per-chunk padding.
+_CHUNK_ONLY = frozenset({"choices", "usage", "obfuscation"})
 
 
 class _Choice:
     """One choice's message under accumulation."""
 
-    __slots__ = ("calls", "content", "finish", "logprobs", "reasoning", "refusal", "role")
+    __slots__ = (
+        "annotations",
+        "calls",
+        "content",
+        "finish",
+        "logprobs",
+        "reasoning",
+        "refusal",
+        "role",
+    )
 
     def __init__(self) -> None:
         self.role = "assistant"
@@ -39,6 +50,7 @@ class _Choice:
         self.calls: dict[int, Block] = {}
         self.logprobs: dict[str, list[Any]] | None = None
         self.finish: str | None = None
+        self.annotations: list[Block] = []
 
     def build(self, index: int) -> Block:
         message: Block = {
@@ -48,6 +60,8 @@ class _Choice:
         }
         if self.reasoning is not None:
             message["reasoning_content"] = "".join(self.reasoning)
+        if self.annotations:
+            message["annotations"] = self.annotations
         if self.calls:
             message["tool_calls"] = [self.calls[k] for k in sorted(self.calls)]
         return {
@@ -90,7 +104,7 @@ class ChatReader(Reader):
             return [self._failure(data)]
         out: list[ev.Event] = []
         if self.head is None:
-            self.head = {k: v for k, v in data.items() if k not in ("choices", "usage")}
+            self.head = {k: v for k, v in data.items() if k not in _CHUNK_ONLY}
             out.append(
                 ev.Start(
                     id=str(data.get("id", "")),
@@ -150,6 +164,7 @@ class ChatReader(Reader):
             if (text := delta.get(key)) is not None:
                 _append(state, "reasoning", text)
                 if text:
+                    self._interrupt(out)
                     self._text("reasoning", text, out)
                 break
         if (text := delta.get("content")) is not None:
@@ -159,9 +174,11 @@ class ChatReader(Reader):
         if (text := delta.get("refusal")) is not None:
             _append(state, "refusal", text)
             if text:
+                self._interrupt(out)
                 self._text("refusal", text, out)
         for call in delta.get("tool_calls") or ():
             self._call(state, call, out)
+        state.annotations.extend(delta.get("annotations") or ())
 
     def _text(self, place: str, text: str, out: list[ev.Event]) -> None:
         if self._open is None or self._open[0] != place:
@@ -185,6 +202,7 @@ class ChatReader(Reader):
         custom = call.get("custom")
         acc = state.calls.get(k)
         if acc is None:
+            self._interrupt(out)
             self._close(out)
             if call.get("type") == "custom" or custom is not None:
                 acc = {
@@ -242,6 +260,11 @@ class ChatReader(Reader):
                 },
             )
             acc["function"]["arguments"] += fn.get("arguments") or ""
+
+    def _interrupt(self, out: list[ev.Event]) -> None:
+        """Another place begins: content held back as a possible `<think>` is final."""
+        for place, piece in self._think.flush():
+            self._text(place, piece, out)
 
     def _flush_think(self, state: _Choice) -> list[ev.Event]:
         out: list[ev.Event] = []

@@ -50,6 +50,8 @@ READERS: dict[str, type[Reader]] = {
     "responses": ResponsesReader,
 }
 TRUNCATED = "the upstream stream ended before its terminal event"
+_UNFINISHED = frozenset({"in_progress", "queued"})
+_CONTENT = frozenset({"content", "choices", "output"})
 
 
 def _options(options: Options | None) -> Options:
@@ -156,7 +158,21 @@ class Translator:
             elif type(event) is ev.Failure:
                 self._fail(_error(self.source, self.target, event.envelope))
             else:
+                if type(event) is ev.Start:
+                    writer.envelope = self._envelope()
                 writer.write(event)
+
+    def _envelope(self) -> Body | None:
+        """The source's reply so far (no content yet), converted to the target."""
+        skeleton = self.reader.response()
+        if skeleton.get("status") in _UNFINISHED:  # a Response that has just begun
+            skeleton = {**skeleton, "status": "completed"}
+        try:
+            envelope = _final(self.source, self.target, skeleton, self.options)[0]
+        except ConversionError:
+            return None
+        # What the reply says, the stream says as it comes: only the envelope is known.
+        return {k: v for k, v in envelope.items() if k not in _CONTENT}
 
     def _finish(self) -> None:
         try:
@@ -197,6 +213,7 @@ def synthesize(
     options = _options(options)
     final, loss = _final(source, target, body, options)
     writer = make_writer(target, options, include_usage=include_usage)
+    writer.envelope = final
     for event in WALKERS[target](final):
         if type(event) is ev.Finish:
             writer.finish(final)

@@ -14,7 +14,6 @@ import orjson
 
 from crosswalk.stream import events as ev
 from crosswalk.transforms import signatures, tokens
-from crosswalk.transforms.think_tags import split
 
 Body = dict[str, Any]
 
@@ -31,7 +30,7 @@ def _anthropic(message: Body) -> Iterator[ev.Event]:
             yield ev.TextDelta(i, block["text"])
             for citation in block.get("citations") or ():
                 if citation["type"] == "web_search_result_location":
-                    yield ev.Citation(i, citation["url"], citation.get("title") or "")
+                    yield ev.Citation(i, citation["url"], citation.get("title") or "", citation)
         elif kind == "thinking":
             yield ev.BlockStart(i, "reasoning", origin="anthropic")
             if block["thinking"]:
@@ -57,8 +56,6 @@ def _chat(completion: Body) -> Iterator[ev.Event]:
         message = choices[0]["message"]
         reasoning = message.get("reasoning_content")
         content = message.get("content")
-        if reasoning is None and content is not None:
-            reasoning, content = split(content)
         places = (("reasoning", reasoning), ("text", content), ("refusal", message.get("refusal")))
         for place, text in places:
             if not text:

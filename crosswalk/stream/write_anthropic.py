@@ -83,7 +83,7 @@ class AnthropicWriter(Writer):
             ev.Redacted: self._redacted,
             ev.Encrypted: self._encrypted,
             ev.ToolArgsDelta: self._args,
-            ev.Citation: self._ignore,
+            ev.Citation: self._citation,
             ev.BlockStop: self._block_stop,
             ev.Usage: self._usage_event,
             ev.Finish: self._ignore,
@@ -93,8 +93,14 @@ class AnthropicWriter(Writer):
         self._handlers[type(event)](event)  # type: ignore[operator]
 
     def _ignore(self, event: Any) -> None:
-        """Citations: no table maps OpenAI annotations to Anthropic citations (the
-        response tables drop them). Finish: the final response carries the stop."""
+        """Finish: the final response carries the stop reason."""
+
+    def _citation(self, e: ev.Citation) -> None:
+        """Only an Anthropic citation goes out: no table maps OpenAI annotations to
+        Anthropic citations (the response tables drop them)."""
+        block = self._blocks.get(e.index)
+        if e.anthropic is not None and block is not None and block.started:
+            self._delta(block, {"type": "citations_delta", "citation": e.anthropic})
 
     # -- message ----------------------------------------------------------------------
 
@@ -102,16 +108,19 @@ class AnthropicWriter(Writer):
         self.started = True
         self._usage = e.usage
         counts = e.usage or tokens.Tokens(0, 0)
+        known = self.envelope or {}
         message: Body = {
-            "id": response_ids.response_id("anthropic", e.id),
+            **known,
+            "id": known.get("id") or response_ids.response_id("anthropic", e.id),
             "type": "message",
             "role": "assistant",
             "model": e.model,
             "content": [],
             "stop_reason": None,
             "stop_sequence": None,
-            "usage": tokens.to_anthropic(counts),
         }
+        if "usage" not in message:
+            message["usage"] = tokens.to_anthropic(counts)
         self.out.append(sse("message_start", {"type": "message_start", "message": message}))
         self.out.append(_PING)
 

@@ -22,7 +22,11 @@ from crosswalk.transforms import Options, response_ids
 from crosswalk.transforms.completion import custom_input
 
 _DONE = b"data: [DONE]\n\n"
+_CHOICE = b',"choices":[{"index":0,"delta":'
 _SEPARATOR = "\n\n"
+# Fields of a completion that a chunk does not repeat: every other reply-level field
+# (service_tier, system_fingerprint, …) goes on every chunk, as OpenAI sends them.
+_PER_CHUNK = frozenset({"id", "object", "created", "model", "choices", "usage"})
 
 
 class _Call:
@@ -47,6 +51,10 @@ class ChatWriter(Writer):
         self._reasoned = False  # reasoning text written (the next block is separated)
         self._sep_due = False
         self._wrote_text = False
+        self._length = 0  # characters of content so far: where the next text block starts
+        self._block_from = 0
+        self._citations: list[Body] = []
+        self._annotated = False
         self._handlers = {
             ev.Start: self._start,
             ev.BlockStart: self._block_start,
@@ -55,6 +63,7 @@ class ChatWriter(Writer):
             ev.PartBreak: self._part_break,
             ev.ToolArgsDelta: self._args,
             ev.BlockStop: self._block_stop,
+            ev.Citation: self._citation,
         }
 
     def _write(self, event: ev.Event) -> None:
@@ -76,23 +85,32 @@ class ChatWriter(Writer):
     def _start(self, e: ev.Start) -> None:
         self.started = True
         created = e.created if e.created is not None else self.now()
+        known = self.envelope or {}
         self._envelope = {
-            "id": response_ids.response_id("chat", e.id),
+            "id": known.get("id") or response_ids.response_id("chat", e.id),
             "object": "chat.completion.chunk",
             "created": created,
             "model": e.model,
         }
-        head = orjson.dumps(self._envelope)[:-1]
-        self._head = b"data: " + head + b',"choices":[{"index":0,"delta":'
+        for key, value in known.items():
+            if key not in _PER_CHUNK and value is not None:
+                self._envelope[key] = value
+        self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
         self._chunk({"role": "assistant"})
 
     def _finish(self, final: Body) -> None:
+        for key, value in final.items():  # the reply-level fields as they ended up
+            if key not in _PER_CHUNK and value is not None and self._envelope.get(key) != value:
+                self._envelope[key] = value
+                self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
         choices = final.get("choices") or [{}]
         choice = choices[0]
         delta: Body = {}
         message = choice.get("message") or {}
         if message.get("content") == "" and not self._wrote_text:
             delta["content"] = ""
+        if message.get("annotations") and not self._annotated:
+            delta["annotations"] = message["annotations"]  # a synthesised reply's own
         self._chunk(delta, choice.get("finish_reason") or "stop")
         if self.include_usage and final.get("usage") is not None:
             chunk = {**self._envelope, "choices": [], "usage": final["usage"]}
@@ -106,7 +124,9 @@ class ChatWriter(Writer):
 
     def _block_start(self, e: ev.BlockStart) -> None:
         self._kinds[e.index] = e.kind
-        if e.kind == "reasoning":
+        if e.kind == "text":
+            self._block_from = self._length
+        elif e.kind == "reasoning":
             self._sep_due = self._reasoned
         elif e.kind == "tool_call":
             custom = e.custom or (e.name or "") in self.options.custom_tools
@@ -125,7 +145,11 @@ class ChatWriter(Writer):
             self._chunk({"refusal": e.text})
         else:
             self._wrote_text = True
+            self._length += len(e.text)
             self._chunk({"content": e.text})
+
+    def _citation(self, e: ev.Citation) -> None:
+        self._citations.append({"title": e.title, "url": e.url})
 
     def _reasoning(self, e: ev.ReasoningDelta) -> None:
         if not e.text:
@@ -153,6 +177,16 @@ class ChatWriter(Writer):
         self._chunk({"tool_calls": [{"index": call.position, key: {field: text}}]})
 
     def _block_stop(self, e: ev.BlockStop) -> None:
+        if self._citations:
+            # A web citation backs its whole text block (the response tables' rule), so
+            # its span is known when the block ends.
+            span = {"start_index": self._block_from, "end_index": self._length}
+            annotations = [
+                {"type": "url_citation", "url_citation": {**span, **c}} for c in self._citations
+            ]
+            self._citations = []
+            self._annotated = True
+            self._chunk({"annotations": annotations})
         call = self._calls.get(e.index)
         if call is not None and call.unwrap:
             # The tool's JSON {"input": text} is complete: its text is the custom input

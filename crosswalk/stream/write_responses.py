@@ -20,6 +20,8 @@ Anthropic) is held until complete, then streamed as its raw input.
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from crosswalk.stream import events as ev
@@ -58,6 +60,7 @@ class ResponsesWriter(Writer):
         self._items: list[Body] = []  # finished items, in output order
         self._message: _Item | None = None  # the open message item
         self._by_block: dict[int, _Item] = {}
+        self._known: dict[Any, Body] = {}
         self._kinds: dict[int, str] = {}
         self._origins: dict[int, ev.Origin] = {}
         self._part_open = False
@@ -94,17 +97,24 @@ class ResponsesWriter(Writer):
     def _start(self, e: ev.Start) -> None:
         self.started = True
         self._source_id = e.id
+        known = self.envelope or {}
+        # Items the envelope already holds (synthesis knows the whole reply) are repeated
+        # exactly as they are, fields the neutral events do not carry included.
+        self._known = {item.get("id"): item for item in known.get("output") or ()}
         self._response = {
-            "id": response_ids.response_id("responses", e.id),
+            "tools": [],
+            "tool_choice": "auto",
+            "parallel_tool_calls": True,
+            **known,
+            "id": known.get("id") or response_ids.response_id("responses", e.id),
             "object": "response",
             "created_at": e.created if e.created is not None else self.now(),
             "status": "in_progress",
             "model": e.model,
             "output": [],
-            "tools": [],
-            "tool_choice": "auto",
-            "parallel_tool_calls": True,
         }
+        for key in ("usage", "incomplete_details", "error"):
+            self._response.pop(key, None)
         self._emit("response.created", {"response": self._response})
         self._emit("response.in_progress", {"response": self._response})
 
@@ -119,6 +129,20 @@ class ResponsesWriter(Writer):
         self._emit(kind, {"response": response})
 
     def _fail(self, envelope: Body) -> None:
+        if not self.started:
+            # Nothing was announced: the stream's only event is the error.
+            error = (envelope.get("body") or {}).get("error") or {}
+            self._emit(
+                "error",
+                {
+                    "code": error.get("type"),
+                    "message": str(error.get("message") or ""),
+                    "param": error.get("param"),
+                },
+            )
+            return
+        for index in list(self._by_block):  # what was cut off is closed, as incomplete
+            self._block_stop(ev.BlockStop(index))
         self._close_message("incomplete")
         error = (envelope.get("body") or {}).get("error") or {}
         code = _FAILURE_CODE.get(str(error.get("type")), "server_error")
@@ -141,6 +165,9 @@ class ResponsesWriter(Writer):
         return item
 
     def _done(self, item: _Item) -> None:
+        known = self._known.get(item.body["id"])
+        if known is not None and item.body.get("status") != "incomplete":
+            item.body = known
         self._items.append(item.body)
         self._emit("response.output_item.done", {"output_index": item.position, "item": item.body})
 

@@ -44,6 +44,11 @@ class Writer(ABC):
         self.out: list[bytes] = []
         self.closed = False
         self.started = False
+        # The source's reply as known at its start (no content yet), converted to this
+        # format by the response table: the fields a stream announces up front (id,
+        # model, service tier, a Response's echoed settings) come from the same rows as
+        # the final response's. None when there is nothing to convert.
+        self.envelope: Body | None = None
 
     def take(self) -> bytes:
         """The bytes written since the last call."""

@@ -22,7 +22,7 @@ from typing import Any
 from crosswalk.transforms import response_ids, tokens
 from crosswalk.transforms._context import Context
 from crosswalk.transforms._registry import transform
-from crosswalk.transforms.completion import ONE_ANSWER, reasoning_text
+from crosswalk.transforms.completion import ONE_ANSWER, reasoning_and_content
 from crosswalk.transforms.unions import (
     CHAT_DETAILS_FIELD,
     CHAT_USAGE_DETAILS,
@@ -131,16 +131,21 @@ def _output_text(text: str, message: Mapping[str, Any], choice: Mapping[str, Any
 
 
 def _message_item(
-    choice: Mapping[str, Any], item_id: str, status: str, ctx: Context, pointer: str
+    choice: Mapping[str, Any],
+    content: str | None,
+    item_id: str,
+    status: str,
+    ctx: Context,
+    pointer: str,
 ) -> Block | None:
-    """content + refusal -> a message item, or None when the message has neither.
+    """content (without inline reasoning) + refusal -> a message item, or None when the
+    message has neither.
 
     Annotations and logprobs of a message without text have nothing to attach to (reported);
     logprobs of a refusal have no Responses place (their row).
     """
     message = choice["message"]
     parts: list[Block] = []
-    content = message.get("content")
     if content is not None:
         parts.append(_output_text(content, message, choice))
     else:
@@ -235,7 +240,7 @@ def chat_to_responses(
     reason = ctx.rule(_FINISH_REASON).mapping.get(choice["finish_reason"])
     status = "completed" if reason is None else "incomplete"
     out = _Items(str(ctx.src.get("id", "")))
-    thought = reasoning_text(message)
+    thought, content = reasoning_and_content(message)
     if thought is not None:
         out.items.append(
             {
@@ -246,7 +251,7 @@ def chat_to_responses(
         )
     if (audio := message.get("audio")) is not None:
         ctx.apply_drop("ChatCompletionMessage/audio", f"{pointer}/message/audio", audio)
-    item = _message_item(choice, out.next_id("msg"), status, ctx, pointer)
+    item = _message_item(choice, content, out.next_id("msg"), status, ctx, pointer)
     if item is not None:
         out.items.append(item)
     for call in message.get("tool_calls") or ():

@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crosswalk.transforms import response_ids, tokens
+from crosswalk.transforms import response_ids, think_tags, tokens
 from crosswalk.transforms._context import Context
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
@@ -420,13 +420,23 @@ def id_chat_to_anthropic(completion_id: str, ctx: Context) -> str:
     return response_ids.response_id("anthropic", completion_id)
 
 
-def reasoning_text(message: Mapping[str, Any]) -> str | None:
-    """The message's non-standard `reasoning_content`, when it is a non-empty string.
+def reasoning_and_content(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(reasoning, content) of a Chat message: `reasoning_content` when it is a non-empty
+    string, else reasoning written inline as leading `<think>` tags (think_tags.py, the
+    rule the stream reader applies too); content is what remains.
 
-    Typed as a string by schemas/overlay.json, so the input check refuses anything else.
+    >>> reasoning_and_content({"content": "<think>hm</think> 42"})
+    ('hm', '42')
+    >>> reasoning_and_content({"content": "42", "reasoning_content": "hm"})
+    ('hm', '42')
     """
-    value: str | None = message.get("reasoning_content")
-    return value or None
+    content: str | None = message.get("content")
+    reasoning: str | None = message.get("reasoning_content") or None
+    if reasoning is None and content:
+        thought, rest = think_tags.split(content)
+        if thought is not None:
+            return thought or None, rest or None
+    return reasoning, content
 
 
 def _legacy_call(call: Mapping[str, Any], ids: ToolIdMap, ctx: Context, pointer: str) -> Block:
@@ -440,15 +450,14 @@ def _legacy_call(call: Mapping[str, Any], ids: ToolIdMap, ctx: Context, pointer:
 def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) -> list[Block]:
     """The Chat message -> blocks: thinking, text, refusal text, tool_use (Anthropic order)."""
     blocks: list[Block] = []
-    thought = reasoning_text(message)
+    thought, content = reasoning_and_content(message)
     if thought is not None:
         ctx.coerced(f"{pointer}/reasoning_content", _EMPTY_SIGNATURE)
         blocks.append({"type": "thinking", "thinking": thought, "signature": ""})
     for key in ("annotations", "audio"):
         if (value := message.get(key)) is not None:
             ctx.apply_drop(f"ChatCompletionMessage/{key}", f"{pointer}/{key}", value)
-    for key in ("content", "refusal"):
-        text = message.get(key)
+    for text in (content, message.get("refusal")):
         if text:
             blocks.append({"type": "text", "text": text})
     calls = message.get("tool_calls") or ()

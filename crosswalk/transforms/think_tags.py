@@ -104,6 +104,21 @@ class ThinkSplitter:
         out.append(("text", buffer))
         return out
 
+    def flush(self) -> list[Piece]:
+        """Something other than content came next (a tool call, a refusal): what is held
+        is final. Content that has not opened a `<think>` by now is plain text.
+
+        >>> s = ThinkSplitter()
+        >>> s.feed(" "), s.flush(), s.feed("<think>")
+        ([], [('text', ' ')], [('text', '<think>')])
+        """
+        held, self._held = self._held, ""
+        if self._state in ("start", "gap"):
+            self._state = "text"
+        if not held:
+            return []
+        return [("reasoning" if self._state == "reasoning" else "text", held)]
+
     def close(self) -> list[Piece]:
         """The end of the content: what was held back is whatever it turned out to be."""
         held, self._held = self._held, ""
