@@ -1,12 +1,18 @@
-"""The `crosswalk` command: convert one body from a file or stdin.
+"""The `crosswalk` command: convert one body, or one stream, from a file or stdin.
 
-The contract is for scripts as much as for people, so it is fixed: the converted JSON on
-stdout, the loss report as a JSON list on stderr, and one diagnostic line with a JSON
-Pointer when something is wrong. Exit codes:
+The contract is for scripts as much as for people, so it is fixed: the converted JSON (or
+SSE stream) on stdout, the loss report as a JSON list on stderr, and one diagnostic line
+with a JSON Pointer when something is wrong. A stream is translated as it is read: each
+piece of input that completes events is written out and flushed at once, so the command
+works in a pipe (`curl -N … | crosswalk convert stream --from chat --to anthropic`).
+`convert response --stream` writes a reply as a stream (synthesis); `convert stream
+--accumulate` writes a stream's complete reply (accumulation). Exit codes:
 
 - 0: converted (losses, if any, are on stderr);
-- 2: the input is at fault (unreadable, not JSON, fails its schema, a refused field, or
-  any loss under `--strict`), or the command line is (argparse's usage errors);
+- 2: the input is at fault (unreadable, not JSON, fails its schema, a refused field, any
+  loss under `--strict`, or a stream that failed, broke off or broke its format: the
+  output then ends with the target's error termination), or the command line is
+  (argparse's usage errors);
 - 3: the pair or kind is not built yet;
 - 70 (EX_SOFTWARE): anything else, which is a bug in crosswalk.
 
@@ -74,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         ("request", "a request body"),
         ("response", "a non-streaming response body"),
         ("error", "an error body with its HTTP status"),
+        ("stream", "a streamed response (SSE)"),
     ):
         sub = kinds.add_parser(kind, help=f"convert {what}")
         sub.add_argument("--from", dest="source", required=True, choices=FORMAT_CHOICES)
@@ -98,12 +105,29 @@ def _parser() -> argparse.ArgumentParser:
                 help="HTTP status the error body came with (without it, FILE is a whole "
                 'error response: {"status": N, "body": {...}, "headers": {...}})',
             )
-        if kind == "response":
+        if kind in ("response", "stream"):
             sub.add_argument(
                 "--request",
                 metavar="FILE",
                 help="the request (in the --to format) this response answers: its custom "
                 "tools' calls come back as custom tool calls",
+            )
+            sub.add_argument(
+                "--no-usage",
+                dest="include_usage",
+                action="store_false",
+                help="a Chat stream without the usage chunk (the client did not ask for "
+                "stream_options.include_usage)",
+            )
+        if kind == "response":
+            sub.add_argument(
+                "--stream", action="store_true", help="write the reply as an SSE stream"
+            )
+        if kind == "stream":
+            sub.add_argument(
+                "--accumulate",
+                action="store_true",
+                help="write the stream's complete reply as one JSON body",
             )
     return parser
 
@@ -114,27 +138,93 @@ def _convert(args: argparse.Namespace) -> int:
     from crosswalk.convert import UnsupportedPair, convert, custom_tool_names, run
     from crosswalk.transforms import Options
 
+    kind = "response" if args.kind == "stream" else args.kind
     try:
         # Looked up before reading the input, so an unbuilt pair never waits on stdin.
-        convert((args.source, args.target), args.kind)
+        if args.source != args.target or args.kind != "stream":
+            convert((args.source, args.target), kind)
     except UnsupportedPair as exc:
         return _fail(EXIT_UNSUPPORTED, str(exc))
     options = Options(strict=args.strict)
     if args.default_max_tokens is not None:
         options = replace(options, default_max_tokens=args.default_max_tokens)
-    if args.kind == "response" and args.request is not None:
+    if kind == "response" and args.request is not None:
         request = _read_json(args.request)
         if isinstance(request, dict):
             options = replace(options, custom_tools=custom_tool_names(args.target, request))
+    if args.kind == "stream":
+        return _stream(args, options)
     body = _read_json(args.file)
     if args.kind == "error" and args.status is not None:
         # An error's meaning is split between its HTTP status and its body, so the error
         # converters take and return both together, and stdout carries both.
         body = {"status": args.status, "body": body}
+    if args.kind == "response" and args.stream:
+        from crosswalk.convert import SCHEMA_IDS
+        from crosswalk.stream import synthesize
+        from crosswalk.validate import validate
+
+        validate(SCHEMA_IDS[(args.source, "response")], body)
+        data, loss = synthesize(
+            args.source, args.target, body, options, include_usage=args.include_usage
+        )
+        _write(sys.stdout, data)
+        _write(sys.stderr, _dumps([e.to_json() for e in loss], indent=None))
+        return EXIT_OK
     conversion = run(args.source, args.target, args.kind, body, options)
     _write(sys.stdout, _dumps(conversion.result, indent=2))
     _write(sys.stderr, _dumps(conversion.loss_json(), indent=None))
     return EXIT_OK
+
+
+# How much one read may take from the input; a read returns as soon as any data is there.
+_READ_SIZE = 65536
+
+
+def _stream(args: argparse.Namespace, options: Any) -> int:
+    """Translate (or accumulate) an SSE stream as it arrives."""
+    from crosswalk.stream import Translator
+
+    translator = Translator(args.source, args.target, options, include_usage=args.include_usage)
+    out = sys.stdout
+    for chunk in _chunks(args.file):
+        data = translator.feed(chunk)
+        if data and not args.accumulate:
+            _write(out, data)
+    tail = translator.close()
+    if args.accumulate:
+        if translator.error is not None:
+            _write(out, _dumps(translator.error, indent=2))
+        else:
+            _write(out, _dumps(translator.final, indent=2))
+    elif tail:
+        _write(out, tail)
+    _write(sys.stderr, _dumps([e.to_json() for e in translator.loss], indent=None))
+    if translator.error is not None:
+        error = translator.error.get("body", {}).get("error", {})
+        message = error.get("message") if isinstance(error, dict) else None
+        return _fail(EXIT_INPUT, f"the stream ended in an error: {message or translator.error}")
+    return EXIT_OK
+
+
+def _chunks(path: str) -> Any:
+    """The input's bytes as they become available (os.read does not wait to fill)."""
+    try:
+        fd = sys.stdin.fileno() if path == "-" else os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise _UnreadableInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        while True:
+            try:
+                chunk = os.read(fd, _READ_SIZE)
+            except OSError as exc:
+                raise _UnreadableInput(f"cannot read {path}: {exc.strerror or exc}") from None
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        if path != "-":
+            os.close(fd)
 
 
 class _UnreadableInput(Exception):

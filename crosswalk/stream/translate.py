@@ -93,9 +93,9 @@ class Translator:
     `close() -> bytes` at the end of the input.
 
     `include_usage` is the Chat client's `stream_options.include_usage` (a usage chunk
-    before `[DONE]`). After `close`, `loss` holds what the conversion lost, `error` the
-    target-format error envelope the stream ended with (None for a success), and
-    `source_response()` the source's accumulated response.
+    before `[DONE]`). After `close`, `final` holds the complete target reply the stream
+    added up to and `loss` what the conversion lost, or `error` the target-format error
+    envelope the stream ended with; `source_response()` is the source's own reply.
     """
 
     def __init__(
@@ -114,6 +114,7 @@ class Translator:
         self.parser = SSEParser()
         self.loss: tuple[LossEntry, ...] = ()
         self.error: Body | None = None
+        self.final: Body | None = None  # the complete target reply, once finished
         self._json = source != "chat"  # Chat's `[DONE]` is not JSON
 
     @property
@@ -184,6 +185,7 @@ class Translator:
                 upstream_failure(self.target, f"the upstream reply cannot be converted: {err}")
             )
             return
+        self.final = final
         self.writer.finish(final)
 
     def _fail(self, envelope: Body) -> None:
