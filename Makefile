@@ -49,6 +49,7 @@ run: setup
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python bench/bench_requests.py
+	$(BENCH_VENV)/bin/python bench/bench_streams.py
 
 schemas: setup
 	$(PY) -m codegen.export_schemas

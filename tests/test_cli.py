@@ -239,7 +239,8 @@ def test_error_status_must_be_an_error_status() -> None:
     [
         ("convert", "request", "--from", "gemini", "--to", "chat"),
         ("convert", "request", "--to", "chat"),
-        ("convert", "stream", "--from", "chat", "--to", "anthropic"),
+        ("convert", "stream", "--from", "chat"),
+        ("convert", "bodies", "--from", "chat", "--to", "anthropic"),
         ("convert", "request", "--from", "chat", "--to", "anthropic", "--default-max-tokens", "x"),
         (),
     ],
