@@ -7,6 +7,7 @@ across deltas by some gateway survives whole (DESIGN.md, invariants).
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import orjson
@@ -33,8 +34,9 @@ class AnthropicReader(Reader):
     def __init__(self) -> None:
         super().__init__()
         self.message: Block | None = None
-        self._json: dict[int, list[str]] = {}  # tool input pieces by block index
+        self._json: dict[int, StringIO] = {}  # tool input so far, by block index
         self._live: set[int] = set()  # blocks that produced a neutral BlockStart
+        self._texts: dict[tuple[int, str], StringIO] = {}  # text growing, by (block, field)
 
     def read(self, event: str, data: Any) -> list[ev.Event]:
         kind = data.get("type") if isinstance(data, dict) else None
@@ -67,6 +69,7 @@ class AnthropicReader(Reader):
     def response(self) -> Block:
         if self.message is None:
             raise StreamError("the stream ended before message_start")
+        self._settle(self.message["content"])
         return self.message
 
     # -- events ---------------------------------------------------------------------
@@ -109,7 +112,7 @@ class AnthropicReader(Reader):
                 ev.Redacted(index, block["data"]),
             ]
         elif kind == "tool_use":
-            self._json[index] = []
+            self._json[index] = StringIO()
             out = [ev.BlockStart(index, "tool_call", id=block["id"], name=block["name"])]
             if block.get("input"):
                 out.append(ev.ToolArgsDelta(index, orjson.dumps(block["input"]).decode()))
@@ -117,7 +120,7 @@ class AnthropicReader(Reader):
             # Server-side tool activity: it already happened upstream; it is part of the
             # accumulated Message, and the response tables decide its fate there.
             if kind in _JSON_INPUT:
-                self._json[index] = []
+                self._json[index] = StringIO()
             return []
         self._live.add(index)
         return out
@@ -129,16 +132,16 @@ class AnthropicReader(Reader):
         kind = delta["type"]
         live = index in self._live
         if kind == "text_delta":
-            block["text"] += delta["text"]
+            self._grow(index, "text", delta["text"])
             return [ev.TextDelta(index, delta["text"])] if live else []
         if kind == "thinking_delta":
-            block["thinking"] += delta["thinking"]
+            self._grow(index, "thinking", delta["thinking"])
             return [ev.ReasoningDelta(index, delta["thinking"])] if live else []
         if kind == "signature_delta":
-            block["signature"] = block.get("signature", "") + delta["signature"]
+            self._grow(index, "signature", delta["signature"])
             return [ev.SignatureDelta(index, delta["signature"])] if live else []
         if kind == "input_json_delta":
-            self._json.setdefault(index, []).append(delta["partial_json"])
+            self._json.setdefault(index, StringIO()).write(delta["partial_json"])
             return [ev.ToolArgsDelta(index, delta["partial_json"])] if live else []
         if kind == "citations_delta":
             citation = delta["citation"]
@@ -152,12 +155,25 @@ class AnthropicReader(Reader):
             return []
         raise StreamError(f"unknown Anthropic delta type {kind!r}")
 
+    def _grow(self, index: int, field: str, text: str) -> None:
+        """Text grows in a StringIO (a `str +=` in a dict copies the whole text each time)."""
+        buffer = self._texts.get((index, field))
+        if buffer is None:
+            buffer = self._texts[(index, field)] = StringIO()
+        buffer.write(text)
+
+    def _settle(self, content: list[Block]) -> None:
+        """Move the grown texts into their blocks."""
+        for (index, field), buffer in self._texts.items():
+            content[index][field] = (content[index].get(field) or "") + buffer.getvalue()
+        self._texts.clear()
+
     def _block_stop(self, content: list[Block], index: int) -> list[ev.Event]:
         if index >= len(content):
             raise StreamError(f"content_block_stop for block {index}, which never started")
+        self._settle(content)
         pieces = self._json.pop(index, None)
-        if pieces:
-            text = "".join(pieces)
+        if pieces is not None and (text := pieces.getvalue()):
             try:
                 content[index]["input"] = orjson.loads(text)
             except orjson.JSONDecodeError:

@@ -14,6 +14,7 @@ before is truncated.
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 from crosswalk.stream import events as ev
@@ -44,9 +45,10 @@ class _Choice:
 
     def __init__(self) -> None:
         self.role = "assistant"
-        self.content: list[str] | None = None
-        self.reasoning: list[str] | None = None
-        self.refusal: list[str] | None = None
+        # StringIO, not a list of pieces: memory follows the text, not the chunk count.
+        self.content: StringIO | None = None
+        self.reasoning: StringIO | None = None
+        self.refusal: StringIO | None = None
         self.calls: dict[int, Block] = {}
         self.logprobs: dict[str, list[Any]] | None = None
         self.finish: str | None = None
@@ -55,11 +57,11 @@ class _Choice:
     def build(self, index: int) -> Block:
         message: Block = {
             "role": self.role,
-            "content": None if self.content is None else "".join(self.content),
-            "refusal": None if self.refusal is None else "".join(self.refusal),
+            "content": None if self.content is None else self.content.getvalue(),
+            "refusal": None if self.refusal is None else self.refusal.getvalue(),
         }
         if self.reasoning is not None:
-            message["reasoning_content"] = "".join(self.reasoning)
+            message["reasoning_content"] = self.reasoning.getvalue()
         if self.annotations:
             message["annotations"] = self.annotations
         if self.calls:
@@ -75,9 +77,10 @@ class _Choice:
 def _append(state: _Choice, place: str, text: str) -> None:
     pieces = getattr(state, place)
     if pieces is None:
-        setattr(state, place, [text])
+        setattr(state, place, StringIO(text))
+        getattr(state, place).seek(0, 2)
     else:
-        pieces.append(text)
+        pieces.write(text)
 
 
 class ChatReader(Reader):

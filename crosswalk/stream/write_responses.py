@@ -20,6 +20,7 @@ Anthropic) is held until complete, then streamed as its raw input.
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import orjson
@@ -44,7 +45,7 @@ class _Item:
         self.position = position
         self.body = body
         self.parts: list[Body] = []  # message content / reasoning summary so far
-        self.text: list[str] = []  # the open part's (or the call's) text
+        self.text = StringIO()  # the open part's (or the call's) text
         self.block = -1  # the neutral block currently writing into this item
         self.custom = False  # a custom tool call (raw input, not JSON arguments)
         self.unwrap = False  # ... whose input arrives as JSON {"input": text}: held
@@ -199,7 +200,7 @@ class ResponsesWriter(Writer):
                 else {"type": "refusal", "refusal": ""}
             )
             message.block = e.index
-            message.text = []
+            message.text = StringIO()
             self._by_block[e.index] = message
             self._emit(
                 "response.content_part.added",
@@ -248,7 +249,7 @@ class ResponsesWriter(Writer):
         item = self._by_block.get(e.index)
         if item is None:
             return
-        item.text.append(e.text)
+        item.text.write(e.text)
         if self._kinds[e.index] == "refusal":
             self._emit(
                 "response.refusal.delta",
@@ -275,12 +276,12 @@ class ResponsesWriter(Writer):
         at = {**self._at(item), "summary_index": len(item.parts)}
         if not self._part_open:
             self._part_open = True
-            item.text = []
+            item.text = StringIO()
             self._emit(
                 "response.reasoning_summary_part.added",
                 {**at, "part": {"type": "summary_text", "text": ""}},
             )
-        item.text.append(e.text)
+        item.text.write(e.text)
         self._emit("response.reasoning_summary_text.delta", {**at, "delta": e.text})
 
     def _part_break(self, e: ev.PartBreak) -> None:
@@ -292,7 +293,7 @@ class ResponsesWriter(Writer):
         if not self._part_open:
             return
         self._part_open = False
-        text = "".join(item.text)
+        text = item.text.getvalue()
         at = {**self._at(item), "summary_index": len(item.parts)}
         self._emit("response.reasoning_summary_text.done", {**at, "text": text})
         part = {"type": "summary_text", "text": text}
@@ -321,7 +322,7 @@ class ResponsesWriter(Writer):
         item = self._by_block.get(e.index)
         if item is None:
             return
-        item.text.append(e.text)
+        item.text.write(e.text)
         if not item.unwrap:
             self._args_delta(item, e.text)
 
@@ -353,7 +354,7 @@ class ResponsesWriter(Writer):
             self._call_done(item)
 
     def _part_done(self, item: _Item, kind: str, index: int) -> None:
-        text = "".join(item.text)
+        text = item.text.getvalue()
         at = {**self._at(item), "content_index": len(item.parts)}
         if kind == "refusal":
             part: Body = {"type": "refusal", "refusal": text}
@@ -374,7 +375,7 @@ class ResponsesWriter(Writer):
         item.parts.append(part)
 
     def _call_done(self, item: _Item) -> None:
-        text = "".join(item.text)
+        text = item.text.getvalue()
         if item.unwrap:
             # JSON {"input": text} from a JSON-only source: the custom tool's raw input
             # (other shapes travel as their JSON text, as the response tables send them).
