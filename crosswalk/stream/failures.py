@@ -44,6 +44,23 @@ def openai_status(error_type: str | None) -> int:
     return status
 
 
+def openai_failure(error: Any, *, code: Any = None, param: Any = None) -> dict[str, Any]:
+    """An OpenAI in-stream error (a Chat `error` chunk's object, or a Responses failure's
+    message/code) as an OpenAI error response, its status read from its type.
+
+    >>> openai_failure({"message": "slow down", "type": "rate_limit_exceeded"})["status"]
+    429
+    """
+    body = dict(error) if isinstance(error, dict) else {"message": str(error)}
+    body.setdefault("message", "the upstream stream failed")
+    body["message"] = str(body["message"] or "the upstream stream failed")
+    body.setdefault("type", str(code) if code else "server_error")
+    if code is not None or param is not None:
+        body.setdefault("param", param)
+        body.setdefault("code", code)
+    return {"status": openai_status(body["type"]), "headers": {}, "body": {"error": body}}
+
+
 def upstream_failure(target: str, message: str, status: int = 502) -> dict[str, Any]:
     """A `target`-format error envelope for a broken upstream stream.
 

@@ -13,15 +13,12 @@ from typing import Any
 import orjson
 
 from crosswalk.stream import events as ev
+from crosswalk.stream.failures import anthropic_status
 from crosswalk.stream.reader import Reader, StreamError
 from crosswalk.transforms import tokens
-from crosswalk.transforms.errors import ANTHROPIC_TYPE_BY_STATUS
 
 Block = dict[str, Any]
 
-# The status each Anthropic error type is sent with (errors.py holds the documented
-# status -> type direction; an in-stream `error` event carries only the type).
-_STATUS_BY_TYPE: dict[str, int] = {t: s for s, t in ANTHROPIC_TYPE_BY_STATUS.items()}
 # Block types that carry tool input as `input_json_delta`s.
 _JSON_INPUT = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 
@@ -204,6 +201,6 @@ class AnthropicReader(Reader):
 
     def _failure(self, data: Block) -> ev.Failure:
         error = data.get("error") or {}
-        status = _STATUS_BY_TYPE.get(str(error.get("type")), 500)
+        status = anthropic_status(str(error.get("type")))
         self.failed = True
         return ev.Failure({"status": status, "headers": {}, "body": data})

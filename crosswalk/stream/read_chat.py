@@ -18,7 +18,7 @@ from io import StringIO
 from typing import Any
 
 from crosswalk.stream import events as ev
-from crosswalk.stream.failures import openai_status
+from crosswalk.stream.failures import openai_failure
 from crosswalk.stream.reader import Reader, StreamError
 from crosswalk.transforms import tokens
 from crosswalk.transforms.think_tags import ThinkSplitter
@@ -291,10 +291,5 @@ class ChatReader(Reader):
         return out
 
     def _failure(self, data: Block) -> ev.Failure:
-        error = data["error"]
-        kind = error.get("type") if isinstance(error, dict) else None
         self.failed = True
-        body = {"error": error if isinstance(error, dict) else {"message": str(error)}}
-        body["error"].setdefault("message", "the upstream stream failed")
-        body["error"].setdefault("type", "server_error")
-        return ev.Failure({"status": openai_status(kind), "headers": {}, "body": body})
+        return ev.Failure(openai_failure(data["error"]))

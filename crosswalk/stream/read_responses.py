@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from crosswalk.stream import events as ev
-from crosswalk.stream.failures import openai_status
+from crosswalk.stream.failures import openai_failure
 from crosswalk.stream.reader import Reader, StreamError
 from crosswalk.transforms import signatures, tokens
 
@@ -25,6 +25,26 @@ Block = dict[str, Any]
 _CALLS = frozenset({"function_call", "custom_tool_call"})
 # Events a stream may begin with (in_progress/queued also carry the Response).
 _OPENERS = frozenset({"response.created", "response.in_progress", "response.queued", "error"})
+
+
+def reasoning_state(index: int, item: Block, *, final: bool) -> tuple[ev.Origin, list[ev.Event]]:
+    """A reasoning item's origin and the events carrying its opaque state.
+
+    `encrypted_content` made by signatures.py is an Anthropic signature or redacted
+    data; anything else is OpenAI's own. No encrypted content on a `final` item (done,
+    or a whole reply) means no state Anthropic could verify: `openai`, as the response
+    tables treat it; on a just-added item it may still come: `pending`.
+    """
+    encrypted = item.get("encrypted_content")
+    if encrypted is None:
+        return ("openai" if final else "pending"), []
+    decoded = signatures.decode(encrypted)
+    if decoded is None:
+        return "openai", [ev.Encrypted(index, encrypted)]
+    kind, payload = decoded
+    if kind == "redacted_thinking":
+        return "anthropic", [ev.Redacted(index, payload)]
+    return "anthropic", [ev.SignatureDelta(index, payload)]
 
 
 class ResponsesReader(Reader):
@@ -100,17 +120,10 @@ class ResponsesReader(Reader):
         return [self._failure(data.get("code"), data.get("message"), data.get("param"))]
 
     def _failure(self, code: Any, message: Any, param: Any) -> ev.Failure:
+        """A Responses failure names its kind by `code`, which is OpenAI's error type."""
         self.failed = True
-        kind = str(code) if code else "server_error"
-        body = {
-            "error": {
-                "message": str(message or "the upstream response failed"),
-                "type": kind,
-                "param": param,
-                "code": code,
-            }
-        }
-        return ev.Failure({"status": openai_status(kind), "headers": {}, "body": body})
+        error = {"message": message or "the upstream response failed"}
+        return ev.Failure(openai_failure(error, code=code, param=param))
 
     # -- items ------------------------------------------------------------------------
 
@@ -128,7 +141,7 @@ class ResponsesReader(Reader):
         kind = item.get("type")
         if kind == "reasoning":
             index = self._new((position, -1))
-            origin, extra = self._reasoning_state(index, item, final=False)
+            origin, extra = reasoning_state(index, item, final=False)
             self._origins[index] = origin
             out: list[ev.Event] = [
                 ev.BlockStart(index, "reasoning", item_id=item.get("id"), origin=origin),
@@ -155,21 +168,6 @@ class ResponsesReader(Reader):
             return out
         return []
 
-    def _reasoning_state(
-        self, index: int, item: Block, *, final: bool
-    ) -> tuple[ev.Origin, list[ev.Event]]:
-        """A reasoning item's origin and the events carrying its opaque state."""
-        encrypted = item.get("encrypted_content")
-        if encrypted is None:
-            return ("openai" if final else "pending"), []
-        decoded = signatures.decode(encrypted)
-        if decoded is None:
-            return "openai", [ev.Encrypted(index, encrypted)]
-        kind, payload = decoded
-        if kind == "redacted_thinking":
-            return "anthropic", [ev.Redacted(index, payload)]
-        return "anthropic", [ev.SignatureDelta(index, payload)]
-
     def _item_done(self, data: Block) -> list[ev.Event]:
         item = data["item"]
         position = data["output_index"]
@@ -184,7 +182,7 @@ class ResponsesReader(Reader):
         if index is None or index not in self._open:
             return out
         if kind == "reasoning" and self._origins.get(index) == "pending":
-            _, extra = self._reasoning_state(index, item, final=True)
+            _, extra = reasoning_state(index, item, final=True)
             out += extra
         elif kind in _CALLS:
             key = "input" if kind == "custom_tool_call" else "arguments"

@@ -73,6 +73,25 @@ def make_writer(target: str, options: Options, *, include_usage: bool = True) ->
     raise ValueError(f"unknown format {target!r}")
 
 
+def _read(reader: Reader, sse: SSEEvent) -> list[ev.Event]:
+    """One SSE event through the reader; any way the event breaks its format is a
+    StreamError. Chat's `[DONE]` is the one data that is not JSON (other readers refuse
+    it as a non-object)."""
+    try:
+        data = sse.data if sse.data == "[DONE]" else orjson.loads(sse.data)
+        return reader.read(sse.event, data)
+    except orjson.JSONDecodeError as err:
+        raise StreamError(f"an event's data is not JSON: {err}") from None
+    except KeyError as err:
+        raise StreamError(f"missing field {err.args[0]!r}") from None
+    except TypeError as err:
+        raise StreamError(str(err)) from None
+
+
+def _broken(target: str, err: StreamError) -> Body:
+    return upstream_failure(target, f"malformed upstream stream: {err}")
+
+
 def _final(
     source: str, target: str, body: Body, options: Options
 ) -> tuple[Body, tuple[LossEntry, ...]]:
@@ -115,7 +134,6 @@ class Translator:
         self.loss: tuple[LossEntry, ...] = ()
         self.error: Body | None = None
         self.final: Body | None = None  # the complete target reply, once finished
-        self._json = source != "chat"  # Chat's `[DONE]` is not JSON
 
     @property
     def done(self) -> bool:
@@ -144,10 +162,9 @@ class Translator:
 
     def _event(self, sse: SSEEvent) -> None:
         try:
-            data = sse.data if not self._json and sse.data == "[DONE]" else orjson.loads(sse.data)
-            events = self.reader.read(sse.event, data)
-        except (orjson.JSONDecodeError, StreamError, KeyError, TypeError) as err:
-            self._fail(upstream_failure(self.target, f"malformed upstream stream: {_reason(err)}"))
+            events = _read(self.reader, sse)
+        except StreamError as err:
+            self._fail(_broken(self.target, err))
             return
         self._events(events)
 
@@ -193,12 +210,6 @@ class Translator:
         self.writer.fail(envelope)
 
 
-def _reason(err: Exception) -> str:
-    if isinstance(err, KeyError):
-        return f"missing field {err.args[0]!r}"
-    return str(err)
-
-
 def synthesize(
     source: str,
     target: str,
@@ -240,15 +251,13 @@ def accumulate(
     options = _options(options)
     reader = READERS[source]()
     parser = SSEParser()
-    json_data = source != "chat"
     failure: Body | None = None
 
     def handle(sse: SSEEvent) -> Body | None:
         try:
-            data = sse.data if not json_data and sse.data == "[DONE]" else orjson.loads(sse.data)
-            events = reader.read(sse.event, data)
-        except (orjson.JSONDecodeError, StreamError, KeyError, TypeError) as err:
-            return upstream_failure(target, f"malformed upstream stream: {_reason(err)}")
+            events = _read(reader, sse)
+        except StreamError as err:
+            return _broken(target, err)
         for event in events:
             if type(event) is ev.Failure:
                 return _error(source, target, event.envelope)

@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 
 from crosswalk.stream import events as ev
-from crosswalk.transforms import signatures, tokens
+from crosswalk.stream.read_responses import reasoning_state
+from crosswalk.transforms import tokens
 
 Body = dict[str, Any]
 
@@ -81,21 +82,9 @@ def _chat(completion: Body) -> Iterator[ev.Event]:
 
 
 def _reasoning_item(index: int, item: Body) -> Iterator[ev.Event]:
-    encrypted = item.get("encrypted_content")
-    decoded = signatures.decode(encrypted) if encrypted is not None else None
-    origin: ev.Origin = (
-        "none" if encrypted is None else "openai" if decoded is None else "anthropic"
-    )
+    origin, opaque = reasoning_state(index, item, final=True)
     yield ev.BlockStart(index, "reasoning", item_id=item["id"], origin=origin)
-    if decoded is not None:
-        kind, payload = decoded
-        yield (
-            ev.Redacted(index, payload)
-            if kind == "redacted_thinking"
-            else ev.SignatureDelta(index, payload)
-        )
-    elif encrypted is not None:
-        yield ev.Encrypted(index, encrypted)
+    yield from opaque
     for k, part in enumerate(item.get("summary") or ()):
         if k:
             yield ev.PartBreak(index)

@@ -17,8 +17,6 @@ of `{"input": <text>}`, as the request tables declare custom tools to Anthropic.
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from crosswalk.stream import events as ev
@@ -51,7 +49,7 @@ def _escaped(text: str) -> str:
 class _Block:
     """A neutral block as this writer tracks it."""
 
-    __slots__ = ("buffer", "custom", "held", "index", "kind", "redacted", "signature", "started")
+    __slots__ = ("custom", "held", "index", "kind", "redacted", "signature", "started")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # text | thinking | tool_use | dropped | pending
@@ -61,7 +59,6 @@ class _Block:
         self.signature: list[str] = []
         self.redacted: str | None = None
         self.held: list[str] = []  # thinking text of a pending block
-        self.buffer: Any = None
 
 
 class AnthropicWriter(Writer):
@@ -72,8 +69,7 @@ class AnthropicWriter(Writer):
         self._blocks: dict[int, _Block] = {}
         self._next = 0
         self._ids = ToolIdMap()
-        self._usage: tokens.Tokens | None = None
-        self._handlers = {
+        self.handlers = {
             ev.Start: self._start,
             ev.BlockStart: self._block_start,
             ev.TextDelta: self._text,
@@ -85,15 +81,7 @@ class AnthropicWriter(Writer):
             ev.ToolArgsDelta: self._args,
             ev.Citation: self._citation,
             ev.BlockStop: self._block_stop,
-            ev.Usage: self._usage_event,
-            ev.Finish: self._ignore,
         }
-
-    def _write(self, event: ev.Event) -> None:
-        self._handlers[type(event)](event)  # type: ignore[operator]
-
-    def _ignore(self, event: Any) -> None:
-        """Finish: the final response carries the stop reason."""
 
     def _citation(self, e: ev.Citation) -> None:
         """Only an Anthropic citation goes out: no table maps OpenAI annotations to
@@ -106,8 +94,6 @@ class AnthropicWriter(Writer):
 
     def _start(self, e: ev.Start) -> None:
         self.started = True
-        self._usage = e.usage
-        counts = e.usage or tokens.Tokens(0, 0)
         known = self.envelope or {}
         message: Body = {
             **known,
@@ -120,15 +106,12 @@ class AnthropicWriter(Writer):
             "stop_sequence": None,
         }
         if "usage" not in message:
-            message["usage"] = tokens.to_anthropic(counts)
+            message["usage"] = tokens.to_anthropic(e.usage or tokens.Tokens(0, 0))
         self.out.append(sse("message_start", {"type": "message_start", "message": message}))
         self.out.append(_PING)
 
-    def _usage_event(self, e: ev.Usage) -> None:
-        self._usage = e.tokens
-
     def _finish(self, final: Body) -> None:
-        for index in [i for i, b in self._blocks.items() if b.started or b.kind == "pending"]:
+        for index in list(self._blocks):
             self._block_stop(ev.BlockStop(index))
         delta: Body = {
             "stop_reason": final.get("stop_reason"),

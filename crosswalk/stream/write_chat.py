@@ -17,9 +17,8 @@ from __future__ import annotations
 import orjson
 
 from crosswalk.stream import events as ev
-from crosswalk.stream.writer import Body, Writer
+from crosswalk.stream.writer import Body, Writer, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids
-from crosswalk.transforms.completion import custom_input
 
 _DONE = b"data: [DONE]\n\n"
 _CHOICE = b',"choices":[{"index":0,"delta":'
@@ -55,7 +54,7 @@ class ChatWriter(Writer):
         self._block_from = 0
         self._citations: list[Body] = []
         self._annotated = False
-        self._handlers = {
+        self.handlers = {
             ev.Start: self._start,
             ev.BlockStart: self._block_start,
             ev.TextDelta: self._text,
@@ -65,11 +64,6 @@ class ChatWriter(Writer):
             ev.BlockStop: self._block_stop,
             ev.Citation: self._citation,
         }
-
-    def _write(self, event: ev.Event) -> None:
-        handler = self._handlers.get(type(event))
-        if handler is not None:  # signatures, opaque reasoning, citations, usage: no place
-            handler(event)  # type: ignore[operator]
 
     def _chunk(self, delta: Body, finish: str | None = None) -> None:
         self.out.append(
@@ -189,11 +183,5 @@ class ChatWriter(Writer):
             self._chunk({"annotations": annotations})
         call = self._calls.get(e.index)
         if call is not None and call.unwrap:
-            # The tool's JSON {"input": text} is complete: its text is the custom input
-            # (the same rule as the response tables; other shapes travel as JSON text).
-            raw = "".join(call.buffer)
-            try:
-                text = custom_input(orjson.loads(raw or "{}"))
-            except orjson.JSONDecodeError:
-                text = None
-            self._call_delta(call, raw if text is None else text)
+            # The tool's JSON {"input": text} is complete: its text is the custom input.
+            self._call_delta(call, unwrapped_custom_input("".join(call.buffer)))

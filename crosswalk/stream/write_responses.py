@@ -26,9 +26,8 @@ from typing import Any
 import orjson
 
 from crosswalk.stream import events as ev
-from crosswalk.stream.writer import Body, Writer
+from crosswalk.stream.writer import Body, Writer, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids, signatures
-from crosswalk.transforms.completion import custom_input
 
 # ResponseError.code for an OpenAI error type; every other failure is a server_error.
 _FAILURE_CODE = {
@@ -68,7 +67,7 @@ class ResponsesWriter(Writer):
         self._citations: dict[int, list[Body]] = {}
         self._source_id = ""
         self._response: Body = {}
-        self._handlers = {
+        self.handlers = {
             ev.Start: self._start,
             ev.BlockStart: self._block_start,
             ev.TextDelta: self._text,
@@ -81,11 +80,6 @@ class ResponsesWriter(Writer):
             ev.Citation: self._citation,
             ev.BlockStop: self._block_stop,
         }
-
-    def _write(self, event: ev.Event) -> None:
-        handler = self._handlers.get(type(event))
-        if handler is not None:  # usage and finish are read from the final response
-            handler(event)  # type: ignore[operator]
 
     def _emit(self, kind: str, fields: Body) -> None:
         fields["type"] = kind
@@ -377,13 +371,8 @@ class ResponsesWriter(Writer):
     def _call_done(self, item: _Item) -> None:
         text = item.text.getvalue()
         if item.unwrap:
-            # JSON {"input": text} from a JSON-only source: the custom tool's raw input
-            # (other shapes travel as their JSON text, as the response tables send them).
-            try:
-                unwrapped = custom_input(orjson.loads(text or "{}"))
-            except orjson.JSONDecodeError:
-                unwrapped = None
-            text = text if unwrapped is None else unwrapped
+            # JSON {"input": text} from a JSON-only source: the custom tool's raw input.
+            text = unwrapped_custom_input(text)
             if text:
                 self._args_delta(item, text)
         if item.custom:

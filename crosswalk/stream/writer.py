@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import orjson
 
 from crosswalk.stream import events as ev
 from crosswalk.transforms import Options
+from crosswalk.transforms.completion import custom_input
 
 Body = dict[str, Any]
 
@@ -27,6 +29,17 @@ def sse(name: str | None, data: Any) -> bytes:
     if name is None:
         return b"data: " + payload + b"\n\n"
     return b"event: " + name.encode() + b"\ndata: " + payload + b"\n\n"
+
+
+def unwrapped_custom_input(raw: str) -> str:
+    """A custom tool's call that arrived as JSON `{"input": text}` (from a JSON-only
+    source) -> its text; any other JSON travels as its text, as the response tables
+    send it."""
+    try:
+        text = custom_input(orjson.loads(raw or "{}"))
+    except orjson.JSONDecodeError:
+        text = None
+    return raw if text is None else text
 
 
 class Writer(ABC):
@@ -49,6 +62,8 @@ class Writer(ABC):
         # model, service tier, a Response's echoed settings) come from the same rows as
         # the final response's. None when there is nothing to convert.
         self.envelope: Body | None = None
+        # The method writing each kind of neutral event (set by each format).
+        self.handlers: Mapping[type, Callable[[Any], None]] = {}
 
     def take(self) -> bytes:
         """The bytes written since the last call."""
@@ -60,8 +75,12 @@ class Writer(ABC):
         return int(self.options.now if self.options.now is not None else time.time())
 
     def write(self, event: ev.Event) -> None:
+        """An event this format has no place for (a signature in Chat, usage before the
+        final response) has no handler and writes nothing."""
         if not self.closed:
-            self._write(event)
+            handler = self.handlers.get(type(event))
+            if handler is not None:
+                handler(event)
 
     def finish(self, final: Body) -> None:
         if not self.closed:
@@ -72,9 +91,6 @@ class Writer(ABC):
         if not self.closed:
             self.closed = True
             self._fail(envelope)
-
-    @abstractmethod
-    def _write(self, event: ev.Event) -> None: ...
 
     @abstractmethod
     def _finish(self, final: Body) -> None: ...
