@@ -27,6 +27,8 @@ Block = dict[str, Any]
 _REASONING_KEYS = ("reasoning_content", "reasoning")
 # Chunk fields that are not the completion's: its parts, and per-chunk padding.
 _CHUNK_ONLY = frozenset({"choices", "usage", "obfuscation"})
+# Where a tool call's text grows, by its type.
+_CALL_TEXT = {"function": "arguments", "custom": "input"}
 
 
 class _Choice:
@@ -54,6 +56,39 @@ class _Choice:
         self.finish: str | None = None
         self.annotations: list[Block] = []
 
+    def add(self, delta: Block) -> list[tuple[int, bool, str]]:
+        """Add a delta to the message; for each tool-call piece in it, (the call's
+        index, whether it is new, the arguments or input text it adds)."""
+        if (role := delta.get("role")) is not None:
+            self.role = role
+        if (text := _reasoning(delta)) is not None:
+            _append(self, "reasoning", text)
+        for place in ("content", "refusal"):
+            if (text := delta.get(place)) is not None:
+                _append(self, place, text)
+        self.annotations.extend(delta.get("annotations") or ())
+        pieces = []
+        for call in delta.get("tool_calls") or ():
+            k = call.get("index", 0)
+            new = k not in self.calls
+            if new:
+                kind = "custom" if call.get("type") == "custom" or "custom" in call else "function"
+                field = _CALL_TEXT[kind]
+                spec = call.get(kind) or {}
+                self.calls[k] = {
+                    "id": call.get("id", ""),
+                    "type": kind,
+                    kind: {"name": spec.get("name", ""), field: ""},
+                }
+            acc = self.calls[k]
+            if call.get("id") and not acc["id"]:
+                acc["id"] = call["id"]
+            kind = acc["type"]
+            piece = (call.get(kind) or {}).get(_CALL_TEXT[kind]) or ""
+            acc[kind][_CALL_TEXT[kind]] += piece
+            pieces.append((k, new, piece))
+        return pieces
+
     def build(self, index: int) -> Block:
         message: Block = {
             "role": self.role,
@@ -72,6 +107,14 @@ class _Choice:
             "logprobs": self.logprobs,
             "finish_reason": self.finish if self.finish is not None else "stop",
         }
+
+
+def _reasoning(delta: Block) -> str | None:
+    """The delta's reasoning text, under whichever name the server uses."""
+    for key in _REASONING_KEYS:
+        if (text := delta.get(key)) is not None:
+            return str(text)
+    return None
 
 
 def _append(state: _Choice, place: str, text: str) -> None:
@@ -127,7 +170,7 @@ class ChatReader(Reader):
             if index == 0:
                 self._deltas(state, choice.get("delta") or {}, out)
             else:
-                self._accumulate(state, choice.get("delta") or {})
+                state.add(choice.get("delta") or {})
             if (logprobs := choice.get("logprobs")) is not None:
                 state.logprobs = state.logprobs or {}
                 for key, entries in logprobs.items():
@@ -161,27 +204,20 @@ class ChatReader(Reader):
     # -- deltas -----------------------------------------------------------------------
 
     def _deltas(self, state: _Choice, delta: Block, out: list[ev.Event]) -> None:
-        if (role := delta.get("role")) is not None:
-            state.role = role
-        for key in _REASONING_KEYS:
-            if (text := delta.get(key)) is not None:
-                _append(state, "reasoning", text)
-                if text:
-                    self._interrupt(out)
-                    self._text("reasoning", text, out)
-                break
+        """Choice 0: accumulated like any choice, and streamed."""
+        calls = state.add(delta)
+        reasoning = _reasoning(delta)
+        if reasoning:
+            self._interrupt(out)
+            self._text("reasoning", reasoning, out)
         if (text := delta.get("content")) is not None:
-            _append(state, "content", text)
             for place, piece in self._think.feed(text):
                 self._text(place, piece, out)
-        if (text := delta.get("refusal")) is not None:
-            _append(state, "refusal", text)
-            if text:
-                self._interrupt(out)
-                self._text("refusal", text, out)
-        for call in delta.get("tool_calls") or ():
-            self._call(state, call, out)
-        state.annotations.extend(delta.get("annotations") or ())
+        if text := delta.get("refusal"):
+            self._interrupt(out)
+            self._text("refusal", text, out)
+        for k, new, piece in calls:
+            self._call(state.calls[k], k, new, piece, out)
 
     def _text(self, place: str, text: str, out: list[ev.Event]) -> None:
         if self._open is None or self._open[0] != place:
@@ -199,70 +235,22 @@ class ChatReader(Reader):
             ev.ReasoningDelta(index, text) if place == "reasoning" else ev.TextDelta(index, text)
         )
 
-    def _call(self, state: _Choice, call: Block, out: list[ev.Event]) -> None:
-        k = call.get("index", 0)
-        fn = call.get("function") or {}
-        custom = call.get("custom")
-        acc = state.calls.get(k)
-        if acc is None:
+    def _call(self, call: Block, k: int, new: bool, piece: str, out: list[ev.Event]) -> None:
+        if new:
             self._interrupt(out)
             self._close(out)
-            if call.get("type") == "custom" or custom is not None:
-                acc = {
-                    "id": call.get("id", ""),
-                    "type": "custom",
-                    "custom": {"name": (custom or {}).get("name", ""), "input": ""},
-                }
-            else:
-                acc = {
-                    "id": call.get("id", ""),
-                    "type": "function",
-                    "function": {"name": fn.get("name", ""), "arguments": ""},
-                }
-            state.calls[k] = acc
             index = self._next
             self._next += 1
             self._call_blocks[k] = index
             self._open = ("call", index)
-            name = acc["custom"]["name"] if acc["type"] == "custom" else acc["function"]["name"]
-            out.append(
-                ev.BlockStart(
-                    index, "tool_call", id=acc["id"], name=name, custom=acc["type"] == "custom"
-                )
-            )
-        elif call.get("id") and not acc["id"]:
-            acc["id"] = call["id"]
+            custom = call["type"] == "custom"
+            name = call["custom" if custom else "function"]["name"]
+            out.append(ev.BlockStart(index, "tool_call", id=call["id"], name=name, custom=custom))
         index = self._call_blocks[k]
-        if acc["type"] == "custom":
-            piece = (custom or {}).get("input") or ""
-            acc["custom"]["input"] += piece
-        else:
-            piece = fn.get("arguments") or ""
-            acc["function"]["arguments"] += piece
         if piece:
             if self._open != ("call", index):
                 raise StreamError(f"tool call {k} continued after another block began")
             out.append(ev.ToolArgsDelta(index, piece))
-
-    def _accumulate(self, state: _Choice, delta: Block) -> None:
-        """A choice other than 0: its message only, no events."""
-        if (role := delta.get("role")) is not None:
-            state.role = role
-        for key, attr in (("content", "content"), ("refusal", "refusal")):
-            if (text := delta.get(key)) is not None:
-                _append(state, attr, text)
-        for call in delta.get("tool_calls") or ():
-            k = call.get("index", 0)
-            fn = call.get("function") or {}
-            acc = state.calls.setdefault(
-                k,
-                {
-                    "id": call.get("id", ""),
-                    "type": "function",
-                    "function": {"name": fn.get("name", ""), "arguments": ""},
-                },
-            )
-            acc["function"]["arguments"] += fn.get("arguments") or ""
 
     def _interrupt(self, out: list[ev.Event]) -> None:
         """Another place begins: content held back as a possible `<think>` is final."""
