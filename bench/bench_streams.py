@@ -47,10 +47,7 @@ import orjson
 
 from crosswalk.convert import run as convert
 from crosswalk.sse import SSEParser
-from crosswalk.stream import Translator
-from crosswalk.stream import events as ev
-from crosswalk.stream.translate import make_writer
-from crosswalk.stream.walk import WALKERS
+from crosswalk.stream import Translator, synthesize
 from crosswalk.transforms import Options
 
 # LiteLLM fetches a model price map over the network at import unless told not to.
@@ -165,28 +162,10 @@ def replies(said: Content) -> dict[str, Body]:
     return bodies
 
 
-def cut(events: Iterator[ev.Event], piece: Callable[[], int]) -> Iterator[ev.Event]:
-    """The same events with every content delta cut into pieces of `piece()` characters."""
-    for event in events:
-        if isinstance(event, ev.TextDelta | ev.ReasoningDelta | ev.ToolArgsDelta):
-            text, at = event.text, 0
-            while at < len(text):
-                step = piece()
-                yield type(event)(event.index, text[at : at + step])
-                at += step
-        else:
-            yield event
-
-
 def source_stream(fmt: str, body: Body, piece: Callable[[], int]) -> bytes:
     """`body` streamed in its own format by crosswalk's writer, deltas cut by `piece`."""
-    writer = make_writer(fmt, Options(now=1_700_000_000))
-    for event in cut(WALKERS[fmt](body), piece):
-        if type(event) is ev.Finish:
-            writer.finish(body)
-        else:
-            writer.write(event)
-    return writer.take()
+    stream, _ = synthesize(fmt, fmt, body, Options(now=1_700_000_000), piece=piece)
+    return stream
 
 
 def network_reads(data: bytes, seed: int = 11) -> list[bytes]:

@@ -11,18 +11,14 @@ Then the translation is re-fed in random chunks and must give the same bytes.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosswalk.stream import accumulate
-from crosswalk.stream import events as ev
+from crosswalk.stream import accumulate, synthesize
 from crosswalk.stream.invariants import check
-from crosswalk.stream.translate import make_writer
-from crosswalk.stream.walk import WALKERS
 from crosswalk.transforms import signatures
 from crosswalk.validate import validate
 from tests.stream_support import FORMATS, OPTIONS, normalise, translate
@@ -214,31 +210,10 @@ def responses(draw: st.DrawFn) -> Body:
 REPLIES = {"anthropic": anthropic_messages(), "chat": chat_completions(), "responses": responses()}
 
 
-def _cut(events: Iterator[ev.Event], rng: random.Random) -> Iterator[ev.Event]:
-    """The same events with every text delta cut into random pieces."""
-    for event in events:
-        if (
-            isinstance(event, ev.TextDelta | ev.ReasoningDelta | ev.ToolArgsDelta)
-            and len(event.text) > 1
-        ):
-            text, at = event.text, 0
-            while at < len(text):
-                step = rng.randint(1, max(1, len(text) - at))
-                yield type(event)(event.index, text[at : at + step])
-                at += step
-        else:
-            yield event
-
-
 def source_stream(fmt: str, body: Body, rng: random.Random) -> bytes:
     """`body` streamed in its own format, deltas cut at random places."""
-    writer = make_writer(fmt, OPTIONS)
-    for event in _cut(WALKERS[fmt](body), rng):
-        if type(event) is ev.Finish:
-            writer.finish(body)
-        else:
-            writer.write(event)
-    return writer.take()
+    stream, _ = synthesize(fmt, fmt, body, OPTIONS, piece=lambda: rng.randint(1, 12))
+    return stream
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

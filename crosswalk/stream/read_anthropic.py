@@ -23,6 +23,15 @@ Block = dict[str, Any]
 _JSON_INPUT = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 
 
+def _is_web(citation: Block) -> bool:
+    """Only web-search citations name a URL, which the other formats can carry."""
+    return bool(citation.get("type") == "web_search_result_location")
+
+
+def _citation(index: int, citation: Block) -> ev.Citation:
+    return ev.Citation(index, citation["url"], citation.get("title") or "", citation)
+
+
 class AnthropicReader(Reader):
     """One Anthropic stream: `read(event, data)` per SSE event, `response()` at the end."""
 
@@ -97,6 +106,7 @@ class AnthropicReader(Reader):
             out: list[ev.Event] = [ev.BlockStart(index, "text")]
             if block["text"]:
                 out.append(ev.TextDelta(index, block["text"]))
+            out += [_citation(index, c) for c in block.get("citations") or () if _is_web(c)]
         elif kind == "thinking":
             out = [ev.BlockStart(index, "reasoning", origin="anthropic")]
             if block["thinking"]:
@@ -109,10 +119,14 @@ class AnthropicReader(Reader):
                 ev.Redacted(index, block["data"]),
             ]
         elif kind == "tool_use":
-            self._json[index] = StringIO()
+            # Input present at the start (a whole Message read by walk.py) counts as if
+            # it had streamed: it is the JSON text the block's deltas would have carried.
+            initial = orjson.dumps(block["input"]).decode() if block.get("input") else ""
+            self._json[index] = StringIO(initial)
+            self._json[index].seek(0, 2)
             out = [ev.BlockStart(index, "tool_call", id=block["id"], name=block["name"])]
-            if block.get("input"):
-                out.append(ev.ToolArgsDelta(index, orjson.dumps(block["input"]).decode()))
+            if initial:
+                out.append(ev.ToolArgsDelta(index, initial))
         else:
             # Server-side tool activity: it already happened upstream; it is part of the
             # accumulated Message, and the response tables decide its fate there.
@@ -143,9 +157,7 @@ class AnthropicReader(Reader):
         if kind == "citations_delta":
             citation = delta["citation"]
             block["citations"] = [*(block.get("citations") or ()), citation]
-            if live and citation["type"] == "web_search_result_location":
-                return [ev.Citation(index, citation["url"], citation.get("title") or "", citation)]
-            return []
+            return [_citation(index, citation)] if live and _is_web(citation) else []
         if kind == "compaction_delta":
             block["content"] = delta.get("content")
             block["encrypted_content"] = delta.get("encrypted_content")
@@ -169,6 +181,7 @@ class AnthropicReader(Reader):
         if index >= len(content):
             raise StreamError(f"content_block_stop for block {index}, which never started")
         self._settle(content)
+        out: list[ev.Event] = []
         pieces = self._json.pop(index, None)
         if pieces is not None and (text := pieces.getvalue()):
             try:
@@ -177,10 +190,15 @@ class AnthropicReader(Reader):
                 raise StreamError(
                     f"tool input of block {index} is not JSON: {text[:80]!r}"
                 ) from None
+        elif pieces is not None and index in self._live:
+            # No input streamed (a tool without parameters): the input is {}, and
+            # formats that carry arguments as JSON text need that text, as the response
+            # tables write it.
+            out.append(ev.ToolArgsDelta(index, "{}"))
         if index in self._live:
             self._live.discard(index)
-            return [ev.BlockStop(index)]
-        return []
+            out.append(ev.BlockStop(index))
+        return out
 
     def _message_delta(self, message: Block, data: Block) -> list[ev.Event]:
         delta = data["delta"]

@@ -19,7 +19,7 @@ or breaks its own format, ends as a 502 in the target's format.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,7 +35,7 @@ from crosswalk.stream.read_anthropic import AnthropicReader
 from crosswalk.stream.read_chat import ChatReader
 from crosswalk.stream.read_responses import ResponsesReader
 from crosswalk.stream.reader import Reader, StreamError
-from crosswalk.stream.walk import WALKERS
+from crosswalk.stream.walk import WALKERS, cut
 from crosswalk.stream.write_anthropic import AnthropicWriter
 from crosswalk.stream.write_chat import ChatWriter
 from crosswalk.stream.write_responses import ResponsesWriter
@@ -217,17 +217,20 @@ def synthesize(
     options: Options | None = None,
     *,
     include_usage: bool = True,
+    piece: Callable[[], int] | None = None,
 ) -> tuple[bytes, tuple[LossEntry, ...]]:
     """A complete `source` response -> the `target` stream of it, and the loss.
 
     The response is converted first (the response table), then walked in the target's
-    own format, so the stream adds up to exactly the non-streaming conversion.
+    own format, so the stream adds up to exactly the non-streaming conversion. Each
+    block is one delta, unless `piece` gives the sizes to cut deltas into.
     """
     options = _options(options)
     final, loss = _final(source, target, body, options)
     writer = make_writer(target, options, include_usage=include_usage)
     writer.envelope = final
-    for event in WALKERS[target](final):
+    events = WALKERS[target](final)
+    for event in events if piece is None else cut(events, piece):
         if type(event) is ev.Finish:
             writer.finish(final)
         else:

@@ -7,12 +7,11 @@ a client accumulates is exactly the non-streaming conversion.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import orjson
-
 from crosswalk.stream import events as ev
+from crosswalk.stream.read_anthropic import AnthropicReader
 from crosswalk.stream.read_responses import reasoning_state
 from crosswalk.transforms import tokens
 
@@ -20,32 +19,10 @@ Body = dict[str, Any]
 
 
 def _anthropic(message: Body) -> Iterator[ev.Event]:
-    usage = message.get("usage")
-    yield ev.Start(
-        message["id"], message["model"], usage=tokens.from_anthropic(usage) if usage else None
-    )
-    for i, block in enumerate(message.get("content") or ()):
-        kind = block["type"]
-        if kind == "text":
-            yield ev.BlockStart(i, "text")
-            yield ev.TextDelta(i, block["text"])
-            for citation in block.get("citations") or ():
-                if citation["type"] == "web_search_result_location":
-                    yield ev.Citation(i, citation["url"], citation.get("title") or "", citation)
-        elif kind == "thinking":
-            yield ev.BlockStart(i, "reasoning", origin="anthropic")
-            if block["thinking"]:
-                yield ev.ReasoningDelta(i, block["thinking"])
-            yield ev.SignatureDelta(i, block["signature"])
-        elif kind == "redacted_thinking":
-            yield ev.BlockStart(i, "reasoning", origin="anthropic")
-            yield ev.Redacted(i, block["data"])
-        elif kind == "tool_use":
-            yield ev.BlockStart(i, "tool_call", id=block["id"], name=block["name"])
-            yield ev.ToolArgsDelta(i, orjson.dumps(block["input"]).decode())
-        else:
-            continue  # server-side tool activity: not streamed (see read_anthropic)
-        yield ev.BlockStop(i)
+    """A Message is what a `message_start` would carry if it came whole: the reader's
+    own rule for blocks present at the start reads it."""
+    start = {"type": "message_start", "message": message}
+    yield from AnthropicReader().read("message_start", start)
     yield ev.Finish(message.get("stop_reason"))
 
 
@@ -139,3 +116,17 @@ WALKERS: dict[str, Callable[[Body], Iterator[ev.Event]]] = {
     "chat": _chat,
     "responses": _responses,
 }
+
+
+def cut(events: Iterable[ev.Event], piece: Callable[[], int]) -> Iterator[ev.Event]:
+    """The same events with every content delta cut into pieces of `piece()` characters
+    (a reply streamed token by token rather than in one delta per block)."""
+    for event in events:
+        if isinstance(event, ev.TextDelta | ev.ReasoningDelta | ev.ToolArgsDelta):
+            text, at = event.text, 0
+            while at < len(text):
+                step = max(1, piece())
+                yield type(event)(event.index, text[at : at + step])
+                at += step
+        else:
+            yield event
