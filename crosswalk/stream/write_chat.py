@@ -93,10 +93,11 @@ class ChatWriter(Writer):
         self._chunk({"role": "assistant"})
 
     def _finish(self, final: Body) -> None:
-        for key, value in final.items():  # the reply-level fields as they ended up
-            if key not in _PER_CHUNK and value is not None and self._envelope.get(key) != value:
-                self._envelope[key] = value
-                self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
+        settled = {k: v for k, v in final.items() if k not in _PER_CHUNK and v is not None}
+        if any(self._envelope.get(k) != v for k, v in settled.items()):
+            # The reply-level fields as they ended up (a tier settled at the end).
+            self._envelope.update(settled)
+            self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
         choices = final.get("choices") or [{}]
         choice = choices[0]
         delta: Body = {}
