@@ -18,8 +18,9 @@ import jsonschema
 
 from codegen import CODEGEN_VERSION
 from codegen.diagnostics import CodegenError, Diagnostic
-from codegen.render import check_ruff, render_policy, render_tables
+from codegen.render import check_ruff, render_policy, render_streams, render_tables
 from codegen.schema import SchemaDoc
+from codegen.streams import load_stream_tables
 from codegen.tables import TableBuilder, ValueTables, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,10 @@ def generate(root: Path, out: Path, *, models: bool = True, partial: bool = Fals
             tables.append(builder.build())
         except CodegenError as exc:
             diagnostics.extend(exc.diagnostics)
+    try:
+        streams = load_stream_tables(root, schemas)
+    except CodegenError as exc:
+        diagnostics.extend(exc.diagnostics)
     if diagnostics:
         raise CodegenError(diagnostics)
     for t in tables:
@@ -79,7 +84,8 @@ def generate(root: Path, out: Path, *, models: bool = True, partial: bool = Fals
     if policy_errors:
         raise CodegenError([Diagnostic("mappings/models.yaml", e.message) for e in policy_errors])
     out.mkdir(parents=True, exist_ok=True)
-    render_tables(tables, out, root)
+    render_tables(tables, streams, out, root)
+    render_streams(streams, out, root)
     render_policy(model_policy, sha256(models_path), out, root)
     if models:
         from codegen.models import render_models
@@ -89,10 +95,11 @@ def generate(root: Path, out: Path, *, models: bool = True, partial: bool = Fals
         "codegen": {"version": CODEGEN_VERSION, "sha256": codegen_sha()},
         "sdks": json.loads((root / "schemas" / "PROVENANCE.json").read_text())["sdks"],
         "schemas": {sid: doc.sha256 for sid, doc in schemas.items()},
-        "tables": {t.path: t.sha256 for t in tables},
+        "tables": {t.path: t.sha256 for t in tables} | {s.path: s.sha256 for s in streams},
         "values": values.sha256,
         "models": sha256(models_path),
         "meta_schema": sha256(mappings / "meta.schema.json"),
+        "stream_schema": sha256(mappings / "stream.schema.json"),
     }
     (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
 

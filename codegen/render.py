@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from codegen import ir
+from codegen.streams import StreamTable
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUFF_VERSION = "0.17.6"
@@ -98,7 +99,15 @@ def render_policy(models: dict[str, Any], sha256: str, out: Path, root: Path) ->
     (out / "policy.py").write_text(ruff(text, "generated/policy.py", root), encoding="utf-8")
 
 
-def render_tables(tables: Sequence[ir.Table], out: Path, root: Path) -> None:
+def render_streams(tables: Sequence[StreamTable], out: Path, root: Path) -> None:
+    """`mappings/*.stream.yaml` -> `generated/streams.py`."""
+    text = environment().get_template("streams.py.jinja").render(tables=tables)
+    (out / "streams.py").write_text(ruff(text, "generated/streams.py", root), encoding="utf-8")
+
+
+def render_tables(
+    tables: Sequence[ir.Table], streams: Sequence[StreamTable], out: Path, root: Path
+) -> None:
     """Write converters, golden tests, the converter index, and the audit report."""
     env = environment()
     (out / "converters").mkdir(parents=True, exist_ok=True)
@@ -118,5 +127,5 @@ def render_tables(tables: Sequence[ir.Table], out: Path, root: Path) -> None:
         rel = path.relative_to(out.parent) if out.parent != path else path
         path.write_text(ruff(text, str(rel), root), encoding="utf-8")
     (out / "AUDIT.md").write_text(
-        env.get_template("audit.md.jinja").render(tables=tables), encoding="utf-8"
+        env.get_template("audit.md.jinja").render(tables=tables, streams=streams), encoding="utf-8"
     )

@@ -322,7 +322,10 @@ def test_refusal_round_trip_chat_anthropic_chat() -> None:
     body = {**reply, "choices": [{**reply["choices"][0], "message": message}]}
     anthropic = convert("chat", "anthropic", body).result
     assert anthropic["stop_reason"] == "refusal"
-    assert anthropic["content"] == [{"type": "text", "text": refusal}]
+    # The refusal is the stop details' explanation, as a Responses refusal part becomes:
+    # a text block would read as the model's own words.
+    assert anthropic["content"] == []
+    assert anthropic["stop_details"] == {"type": "refusal", "explanation": refusal}
     back = convert("anthropic", "chat", anthropic).result["choices"][0]
     assert back["message"]["refusal"] == refusal
     assert back["message"]["content"] is None

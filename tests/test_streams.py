@@ -18,6 +18,7 @@ import pytest
 
 from crosswalk.stream import accumulate, synthesize
 from crosswalk.stream.invariants import check
+from tests.stream_edges import BEYOND_A_REPLY, EDGES
 from tests.stream_support import (
     DIRECTIONS,
     FORMATS,
@@ -107,3 +108,33 @@ def test_any_rechunking_gives_the_same_bytes(source: str, target: str) -> None:
         for size in (1, 2, 3, 7, 64):
             pieces, _ = translate(source, target, data, iter(lambda s=size: s, None))
             assert pieces == whole, (name, size)
+
+
+def _edge_cases() -> list[tuple[str, str, str]]:
+    return [
+        (fmt, target, name)
+        for fmt, streams in EDGES.items()
+        for name in streams
+        for target in FORMATS
+        if target != fmt and name not in BEYOND_A_REPLY
+    ]
+
+
+@pytest.mark.parametrize(("source", "target", "name"), _edge_cases())
+def test_edge_streams_translate_like_the_fixtures(source: str, target: str, name: str) -> None:
+    """The hand-built edge streams (tests/stream_edges.py) under the same checks."""
+    data = EDGES[source][name]
+    out, translator = translate(source, target, data)
+    assert check(target, out) == []
+    expected = accumulate(source, target, [data], OPTIONS)
+    if expected.error is not None:
+        assert translator.error == expected.error
+        with pytest.raises(Exception):  # noqa: B017 - each SDK raises its own error type
+            sdk_final(target, out)
+        return
+    assert translator.error is None, translator.error
+    assert translator.loss == expected.loss
+    assert normalise(accumulate(target, target, [out], OPTIONS).response) == normalise(
+        expected.response
+    )
+    assert sdk_view(target, sdk_final(target, out)) == sdk_view(target, expected.response)

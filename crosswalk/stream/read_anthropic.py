@@ -15,6 +15,7 @@ import orjson
 from crosswalk.stream import events as ev
 from crosswalk.stream.failures import anthropic_status
 from crosswalk.stream.reader import Reader, StreamError
+from crosswalk.stream.table import handlers
 from crosswalk.transforms import tokens
 
 Block = dict[str, Any]
@@ -46,31 +47,14 @@ class AnthropicReader(Reader):
 
     def read(self, event: str, data: Any) -> list[ev.Event]:
         kind = data.get("type") if isinstance(data, dict) else None
-        if kind is None:
-            raise StreamError(f"an Anthropic stream event without a type: {event}")
-        if kind == "error":
-            return [self._failure(data)]
-        message = self.message
-        if message is None:
-            if kind == "ping":
-                return []
-            if kind != "message_start":
-                raise StreamError(f"{kind} before message_start")
-            return self._start(data["message"])
-        if kind == "content_block_delta":
-            return self._delta(message["content"], data["index"], data["delta"])
-        if kind == "content_block_start":
-            return self._block_start(message["content"], data["index"], data["content_block"])
-        if kind == "content_block_stop":
-            return self._block_stop(message["content"], data["index"])
-        if kind == "message_delta":
-            return self._message_delta(message, data)
-        if kind == "message_stop":
-            self.finished = True
-            return [ev.Finish(message.get("stop_reason"))]
-        if kind == "ping":
-            return []
-        raise StreamError(f"unknown Anthropic stream event {kind!r}")
+        handler = _EVENTS.get(kind)  # type: ignore[arg-type]
+        if handler is None:
+            if kind is None:
+                raise StreamError(f"an Anthropic stream event without a type: {event}")
+            raise StreamError(f"unknown Anthropic stream event {kind!r}")
+        if self.message is None and kind not in _OPENERS:
+            raise StreamError(f"{kind} before message_start")
+        return handler(self, data)
 
     def response(self) -> Block:
         if self.message is None:
@@ -80,7 +64,8 @@ class AnthropicReader(Reader):
 
     # -- events ---------------------------------------------------------------------
 
-    def _start(self, message: Block) -> list[ev.Event]:
+    def _start(self, data: Block) -> list[ev.Event]:
+        message = data["message"]
         self.message = {**message, "content": []}
         usage = message.get("usage")
         out: list[ev.Event] = [
@@ -95,6 +80,41 @@ class AnthropicReader(Reader):
             out += self._block_start(self.message["content"], index, block)
             out += self._block_stop(self.message["content"], index)
         return out
+
+    def _ping(self, data: Block) -> list[ev.Event]:
+        return []
+
+    def _message_stop(self, data: Block) -> list[ev.Event]:
+        self.finished = True
+        return [ev.Finish(self._message.get("stop_reason"))]
+
+    def _error(self, data: Block) -> list[ev.Event]:
+        error = data.get("error") or {}
+        self.failed = True
+        status = anthropic_status(str(error.get("type")))
+        return [ev.Failure({"status": status, "headers": {}, "body": data})]
+
+    def _content_block_start(self, data: Block) -> list[ev.Event]:
+        return self._block_start(self._message["content"], data["index"], data["content_block"])
+
+    def _content_block_delta(self, data: Block) -> list[ev.Event]:
+        content = self._message["content"]
+        index = data["index"]
+        if index >= len(content):
+            raise StreamError(f"content_block_delta for block {index}, which never started")
+        delta = data["delta"]
+        handler = _DELTAS.get(delta["type"])
+        if handler is None:
+            raise StreamError(f"unknown Anthropic delta type {delta['type']!r}")
+        return handler(self, index, content[index], delta)
+
+    def _content_block_stop(self, data: Block) -> list[ev.Event]:
+        return self._block_stop(self._message["content"], data["index"])
+
+    @property
+    def _message(self) -> Block:
+        assert self.message is not None  # read() lets no other event before message_start
+        return self.message
 
     def _block_start(self, content: list[Block], index: int, block: Block) -> list[ev.Event]:
         if index != len(content):
@@ -136,33 +156,33 @@ class AnthropicReader(Reader):
         self._live.add(index)
         return out
 
-    def _delta(self, content: list[Block], index: int, delta: Block) -> list[ev.Event]:
-        if index >= len(content):
-            raise StreamError(f"content_block_delta for block {index}, which never started")
-        block = content[index]
-        kind = delta["type"]
-        live = index in self._live
-        if kind == "text_delta":
-            self._grow(index, "text", delta["text"])
-            return [ev.TextDelta(index, delta["text"])] if live else []
-        if kind == "thinking_delta":
-            self._grow(index, "thinking", delta["thinking"])
-            return [ev.ReasoningDelta(index, delta["thinking"])] if live else []
-        if kind == "signature_delta":
-            self._grow(index, "signature", delta["signature"])
-            return [ev.SignatureDelta(index, delta["signature"])] if live else []
-        if kind == "input_json_delta":
-            self._json.setdefault(index, StringIO()).write(delta["partial_json"])
-            return [ev.ToolArgsDelta(index, delta["partial_json"])] if live else []
-        if kind == "citations_delta":
-            citation = delta["citation"]
-            block["citations"] = [*(block.get("citations") or ()), citation]
-            return [_citation(index, citation)] if live and _is_web(citation) else []
-        if kind == "compaction_delta":
-            block["content"] = delta.get("content")
-            block["encrypted_content"] = delta.get("encrypted_content")
-            return []
-        raise StreamError(f"unknown Anthropic delta type {kind!r}")
+    # -- deltas: (block index, the block, the delta) -------------------------------------
+
+    def _text_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
+        self._grow(index, "text", delta["text"])
+        return [ev.TextDelta(index, delta["text"])] if index in self._live else []
+
+    def _thinking_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
+        self._grow(index, "thinking", delta["thinking"])
+        return [ev.ReasoningDelta(index, delta["thinking"])] if index in self._live else []
+
+    def _signature_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
+        self._grow(index, "signature", delta["signature"])
+        return [ev.SignatureDelta(index, delta["signature"])] if index in self._live else []
+
+    def _input_json_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
+        self._json.setdefault(index, StringIO()).write(delta["partial_json"])
+        return [ev.ToolArgsDelta(index, delta["partial_json"])] if index in self._live else []
+
+    def _citations_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
+        citation = delta["citation"]
+        block["citations"] = [*(block.get("citations") or ()), citation]
+        return [_citation(index, citation)] if index in self._live and _is_web(citation) else []
+
+    def _compaction_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
+        block["content"] = delta.get("content")
+        block["encrypted_content"] = delta.get("encrypted_content")
+        return []
 
     def _grow(self, index: int, field: str, text: str) -> None:
         """Text grows in a StringIO (a `str +=` in a dict copies the whole text each time)."""
@@ -200,7 +220,8 @@ class AnthropicReader(Reader):
             out.append(ev.BlockStop(index))
         return out
 
-    def _message_delta(self, message: Block, data: Block) -> list[ev.Event]:
+    def _message_delta(self, data: Block) -> list[ev.Event]:
+        message = self._message
         delta = data["delta"]
         for key in ("stop_reason", "stop_sequence", "stop_details"):
             if key in delta:
@@ -217,8 +238,9 @@ class AnthropicReader(Reader):
         message["usage"] = usage
         return [ev.Usage(tokens.from_anthropic(usage))]
 
-    def _failure(self, data: Block) -> ev.Failure:
-        error = data.get("error") or {}
-        status = anthropic_status(str(error.get("type")))
-        self.failed = True
-        return ev.Failure({"status": status, "headers": {}, "body": data})
+
+# Dispatch comes from the stream table (mappings/anthropic.stream.yaml).
+_EVENTS = handlers("anthropic", "event", AnthropicReader)
+_DELTAS = handlers("anthropic", "delta", AnthropicReader)
+# Events a stream may begin with.
+_OPENERS = frozenset({"message_start", "ping", "error"})

@@ -19,6 +19,7 @@ from typing import Any
 from crosswalk.stream import events as ev
 from crosswalk.stream.failures import openai_failure
 from crosswalk.stream.reader import Reader, StreamError
+from crosswalk.stream.table import handlers
 from crosswalk.transforms import signatures, tokens
 
 Block = dict[str, Any]
@@ -273,24 +274,7 @@ class ResponsesReader(Reader):
         return [ev.ToolArgsDelta(index, data["delta"])]
 
 
-_HANDLERS = {
-    "response.created": ResponsesReader._created,
-    "response.in_progress": ResponsesReader._progress,
-    "response.queued": ResponsesReader._progress,
-    "response.completed": ResponsesReader._terminal,
-    "response.incomplete": ResponsesReader._terminal,
-    "response.failed": ResponsesReader._failed,
-    "error": ResponsesReader._error,
-    "response.output_item.added": ResponsesReader._item_added,
-    "response.output_item.done": ResponsesReader._item_done,
-    "response.content_part.added": ResponsesReader._part_added,
-    "response.content_part.done": ResponsesReader._part_done,
-    "response.output_text.delta": ResponsesReader._text_delta,
-    "response.refusal.delta": ResponsesReader._text_delta,
-    "response.output_text.annotation.added": ResponsesReader._annotation,
-    "response.reasoning_summary_part.added": ResponsesReader._summary_part,
-    "response.reasoning_summary_text.delta": ResponsesReader._reasoning_delta,
-    "response.reasoning_text.delta": ResponsesReader._reasoning_delta,
-    "response.function_call_arguments.delta": ResponsesReader._args_delta,
-    "response.custom_tool_call_input.delta": ResponsesReader._args_delta,
-}
+# Dispatch comes from the stream table (mappings/responses.stream.yaml); a kind it does
+# not route (hosted-tool progress, `.done` repeats of what the deltas carried) reads as
+# nothing.
+_HANDLERS = handlers("responses", "event", ResponsesReader)

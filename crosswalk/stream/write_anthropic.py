@@ -156,9 +156,13 @@ class AnthropicWriter(Writer):
         )
 
     def _block_start(self, e: ev.BlockStart) -> None:
-        if e.kind in ("text", "refusal"):
+        if e.kind == "text":
             block = _Block("text")
             self._open(block, {"type": "text", "text": ""})
+        elif e.kind == "refusal":
+            # Not a text block: the refusal is the final reply's stop_details explanation
+            # (the response tables' rule), sent in message_delta.
+            block = _Block("refusal")
         elif e.kind == "reasoning":
             # Opened by its first content: the next event says thinking or redacted.
             kind = {"openai": "dropped", "pending": "pending"}.get(e.origin, "thinking")

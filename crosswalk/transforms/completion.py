@@ -448,7 +448,8 @@ def _legacy_call(call: Mapping[str, Any], ids: ToolIdMap, ctx: Context, pointer:
 
 
 def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) -> list[Block]:
-    """The Chat message -> blocks: thinking, text, refusal text, tool_use (Anthropic order)."""
+    """The Chat message -> blocks: thinking, text, tool_use (Anthropic order). The refusal
+    is not a block: it is the stop details' explanation."""
     blocks: list[Block] = []
     thought, content = reasoning_and_content(message)
     if thought is not None:
@@ -457,9 +458,8 @@ def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) ->
     for key in ("annotations", "audio"):
         if (value := message.get(key)) is not None:
             ctx.apply_drop(f"ChatCompletionMessage/{key}", f"{pointer}/{key}", value)
-    for text in (content, message.get("refusal")):
-        if text:
-            blocks.append({"type": "text", "text": text})
+    if content:
+        blocks.append({"type": "text", "text": content})
     calls = message.get("tool_calls") or ()
     ids = ToolIdMap(call["id"] for call in calls)
     for k, call in enumerate(calls):
@@ -474,7 +474,7 @@ def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) ->
     source="chat.response",
     target="anthropic.response",
     reads=("/choices",),
-    writes=("/content", "/stop_reason"),
+    writes=("/content", "/stop_reason", "/stop_details"),
     handles=(
         _FINISH_REASON,
         "Choice/logprobs",
@@ -482,15 +482,19 @@ def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) ->
         "ChatCompletionMessage/audio",
     ),
 )
-def chat_to_anthropic(choices: Sequence[Block], ctx: Context) -> tuple[list[Block], str | None]:
-    """Choice 0 -> (content blocks, stop_reason); the other choices are reported dropped.
+def chat_to_anthropic(
+    choices: Sequence[Block], ctx: Context
+) -> tuple[list[Block], str | None, Block | None]:
+    """Choice 0 -> (content blocks, stop_reason, stop_details); the other choices are
+    reported dropped.
 
     `reasoning_content` becomes a thinking block with an empty signature (coerced: Chat
-    carries none), `content` and `refusal` text blocks, tool calls tool_use blocks (ids
-    sanitised, custom input as {"input": text}). finish_reason goes through the
-    `chat_stop_reason` table, except that a refusal makes the stop reason `refusal`
-    (a finish_reason other than stop or content_filter is then reported coerced). No
-    choice at all gives no content and no stop reason.
+    carries none), `content` a text block, tool calls tool_use blocks (ids sanitised,
+    custom input as {"input": text}). finish_reason goes through the `chat_stop_reason`
+    table, except that a refusal makes the stop reason `refusal` (a finish_reason other
+    than stop or content_filter is then reported coerced) and its text the stop details'
+    explanation, as the Responses table writes a refusal part and as the reverse tables
+    read it back. No choice at all gives no content and no stop reason.
 
     >>> from crosswalk.transforms import Options, FieldRule
     >>> from crosswalk.transforms._policy import ModelPolicy
@@ -498,10 +502,10 @@ def chat_to_anthropic(choices: Sequence[Block], ctx: Context) -> tuple[list[Bloc
     >>> ctx = Context({}, rules, Options(policy=ModelPolicy(rules=())))
     >>> chat_to_anthropic([{"index": 0, "finish_reason": "stop",
     ...     "message": {"role": "assistant", "content": "hi"}}], ctx)
-    ([{'type': 'text', 'text': 'hi'}], 'end_turn')
+    ([{'type': 'text', 'text': 'hi'}], 'end_turn', None)
     """
     if not choices:
-        return [], None
+        return [], None, None
     for k in range(1, len(choices)):
         ctx.dropped(f"/choices/{k}", ONE_ANSWER)
     choice = choices[0]
@@ -512,14 +516,16 @@ def chat_to_anthropic(choices: Sequence[Block], ctx: Context) -> tuple[list[Bloc
     blocks = _anthropic_blocks(message, ctx, f"{pointer}/message")
     finish = choice["finish_reason"]
     stop: str = ctx.map_enum(_FINISH_REASON, finish, f"{pointer}/finish_reason")
-    if message.get("refusal"):
+    details = None
+    if refusal := message.get("refusal"):
         if finish not in ("stop", "content_filter"):
             ctx.coerced(
                 f"{pointer}/finish_reason",
                 f"the message is a refusal, so Anthropic's stop_reason is refusal, not {stop}",
             )
         stop = "refusal"
-    return blocks, stop
+        details = {"type": "refusal", "explanation": refusal}
+    return blocks, stop, details
 
 
 @transform(
