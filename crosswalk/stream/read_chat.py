@@ -29,6 +29,8 @@ _REASONING_KEYS = ("reasoning_content", "reasoning")
 _CHUNK_ONLY = frozenset({"choices", "usage", "obfuscation"})
 # Where a tool call's text grows, by its type.
 _CALL_TEXT = {"function": "arguments", "custom": "input"}
+# The accumulating attribute of each place a text block streams from.
+_ATTRIBUTE = {"text": "content", "reasoning": "reasoning", "refusal": "refusal"}
 
 
 class _Choice:
@@ -36,6 +38,7 @@ class _Choice:
 
     __slots__ = (
         "annotations",
+        "args",
         "calls",
         "content",
         "finish",
@@ -51,7 +54,8 @@ class _Choice:
         self.content: StringIO | None = None
         self.reasoning: StringIO | None = None
         self.refusal: StringIO | None = None
-        self.calls: dict[int, Block] = {}
+        self.calls: dict[int, Block] = {}  # by index: id, type and name (text in `args`)
+        self.args: dict[int, StringIO] = {}  # each call's arguments or input, growing
         self.logprobs: dict[str, list[Any]] | None = None
         self.finish: str | None = None
         self.annotations: list[Block] = []
@@ -80,12 +84,13 @@ class _Choice:
                     "type": kind,
                     kind: {"name": spec.get("name", ""), field: ""},
                 }
+                self.args[k] = StringIO()
             acc = self.calls[k]
             if call.get("id") and not acc["id"]:
                 acc["id"] = call["id"]
             kind = acc["type"]
             piece = (call.get(kind) or {}).get(_CALL_TEXT[kind]) or ""
-            acc[kind][_CALL_TEXT[kind]] += piece
+            self.args[k].write(piece)
             pieces.append((k, new, piece))
         return pieces
 
@@ -100,13 +105,18 @@ class _Choice:
         if self.annotations:
             message["annotations"] = self.annotations
         if self.calls:
-            message["tool_calls"] = [self.calls[k] for k in sorted(self.calls)]
+            message["tool_calls"] = [self._call(k) for k in sorted(self.calls)]
         return {
             "index": index,
             "message": message,
             "logprobs": self.logprobs,
             "finish_reason": self.finish if self.finish is not None else "stop",
         }
+
+    def _call(self, k: int) -> Block:
+        call = self.calls[k]
+        kind = call["type"]
+        return {**call, kind: {**call[kind], _CALL_TEXT[kind]: self.args[k].getvalue()}}
 
 
 def _reasoning(delta: Block) -> str | None:
@@ -142,6 +152,9 @@ class ChatReader(Reader):
         self._think = ThinkSplitter()
 
     def read(self, event: str, data: Any) -> list[ev.Event]:
+        quick = self._quick(data)
+        if quick is not None:
+            return quick
         if data == "[DONE]":
             return self._done()
         if not isinstance(data, dict):
@@ -185,6 +198,77 @@ class ChatReader(Reader):
             self.usage = usage
             out.append(ev.Usage(tokens.from_chat(usage)))
         return out
+
+    def _quick(self, data: Any) -> list[ev.Event] | None:
+        """Most chunks continue the open block with one more piece of the same text or
+        the same call's arguments, and carry nothing else: such a chunk is read here with
+        a few lookups, exactly as the general path would read it (which takes every other
+        chunk: this returns None for them)."""
+        opened = self._open
+        if opened is None or not self._think.settled:
+            return None
+        if type(data) is not dict or len(choices := data.get("choices") or ()) != 1:
+            return None
+        choice = choices[0]
+        delta = choice.get("delta")
+        if (
+            type(delta) is not dict
+            or len(delta) != 1
+            or choice.get("index", 0) != 0
+            or choice.get("finish_reason") is not None
+            or choice.get("logprobs") is not None
+            or data.get("usage") is not None
+            or data.get("error") is not None
+        ):
+            return None
+        place, index = opened
+        state = self.choices[0]
+        if place == "call":
+            piece = self._call_piece(state, index, delta)
+            if piece is None:
+                return None
+        else:
+            if place == "reasoning":
+                piece = delta.get("reasoning_content")
+                if piece is None:
+                    piece = delta.get("reasoning")
+            else:
+                piece = delta.get(_ATTRIBUTE[place])
+            if type(piece) is not str:
+                return None
+            _append(state, _ATTRIBUTE[place], piece)
+        head = self.head
+        assert head is not None  # a block is open, so the first chunk was read
+        for name in ("system_fingerprint", "service_tier"):
+            if (value := data.get(name)) is not None:
+                head[name] = value
+        if not piece:
+            return []
+        if place == "call":
+            return [ev.ToolArgsDelta(index, piece)]
+        if place == "reasoning":
+            return [ev.ReasoningDelta(index, piece)]
+        return [ev.TextDelta(index, piece)]
+
+    def _call_piece(self, state: _Choice, index: int, delta: Block) -> str | None:
+        """The argument text of a delta that only continues the open call, added to it;
+        None for any other delta."""
+        calls = delta.get("tool_calls")
+        if type(calls) is not list or len(calls) != 1:
+            return None
+        call = calls[0]
+        k = call.get("index", 0)
+        if self._call_blocks.get(k) != index or len(call) > 2 + ("type" in call):
+            return None
+        kind = state.calls[k]["type"]
+        spec = call.get(kind)
+        if type(spec) is not dict or len(spec) != 1 or call.get("type", kind) != kind:
+            return None
+        piece = spec.get(_CALL_TEXT[kind])
+        if type(piece) is not str:
+            return None
+        state.args[k].write(piece)
+        return piece
 
     def end(self) -> list[ev.Event]:
         first = self.choices.get(0)

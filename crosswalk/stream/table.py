@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from crosswalk.generated.streams import TABLES, Place
 from crosswalk.stream import events as ev
-from generated.streams import TABLES, Place
 
-__all__ = ["TABLES", "Place", "dropped", "handlers", "places"]
+__all__ = ["TABLES", "Place", "handlers", "places"]
 
 
 def handlers(fmt: str, place: str, cls: type) -> dict[str, Callable[..., list[ev.Event]]]:
@@ -28,16 +28,6 @@ def handlers(fmt: str, place: str, cls: type) -> dict[str, Callable[..., list[ev
         for on, row in TABLES[fmt].items()
         if on.startswith(prefix) and row.by is not None
     }
-
-
-def dropped(fmt: str, place: str) -> frozenset[str]:
-    """The kinds of `place` the table says are not streamed."""
-    prefix = place + "/"
-    return frozenset(
-        on[len(prefix) :]
-        for on, row in TABLES[fmt].items()
-        if on.startswith(prefix) and row.drop is not None
-    )
 
 
 def places(fmt: str, data: Any) -> Iterator[str]:

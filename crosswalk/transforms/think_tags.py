@@ -68,6 +68,11 @@ class ThinkSplitter:
         self._state: Literal["start", "reasoning", "gap", "text"] = "start"
         self._held = ""
 
+    @property
+    def settled(self) -> bool:
+        """Plain text from here on, nothing held: `feed` and `flush` change nothing."""
+        return self._state == "text" and not self._held
+
     def feed(self, piece: str) -> list[Piece]:
         if self._state == "text":
             return [("text", piece)] if piece else []
