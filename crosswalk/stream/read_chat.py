@@ -207,7 +207,10 @@ class ChatReader(Reader):
         opened = self._open
         if opened is None or not self._think.settled:
             return None
-        if type(data) is not dict or len(choices := data.get("choices") or ()) != 1:
+        if type(data) is not dict:
+            return None
+        choices: list[Block] = data.get("choices") or []
+        if len(choices) != 1:
             return None
         choice = choices[0]
         delta = choice.get("delta")
