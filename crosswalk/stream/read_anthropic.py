@@ -7,7 +7,6 @@ across deltas by some gateway survives whole (DESIGN.md, invariants).
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import orjson
@@ -16,6 +15,7 @@ from crosswalk.stream import events as ev
 from crosswalk.stream.failures import anthropic_status
 from crosswalk.stream.reader import Reader, StreamError
 from crosswalk.stream.table import handlers
+from crosswalk.stream.text import Text
 from crosswalk.transforms import tokens
 
 Block = dict[str, Any]
@@ -41,9 +41,9 @@ class AnthropicReader(Reader):
     def __init__(self) -> None:
         super().__init__()
         self.message: Block | None = None
-        self._json: dict[int, StringIO] = {}  # tool input so far, by block index
+        self._json: dict[int, Text] = {}  # tool input so far, by block index
         self._live: set[int] = set()  # blocks that produced a neutral BlockStart
-        self._texts: dict[tuple[int, str], StringIO] = {}  # text growing, by (block, field)
+        self._texts: dict[tuple[int, str], Text] = {}  # text growing, by (block, field)
 
     def read(self, event: str, data: Any) -> list[ev.Event]:
         kind = data.get("type") if isinstance(data, dict) else None
@@ -142,8 +142,7 @@ class AnthropicReader(Reader):
             # Input present at the start (a whole Message read by walk.py) counts as if
             # it had streamed: it is the JSON text the block's deltas would have carried.
             initial = orjson.dumps(block["input"]).decode() if block.get("input") else ""
-            self._json[index] = StringIO(initial)
-            self._json[index].seek(0, 2)
+            self._json[index] = Text(initial)
             out = [ev.BlockStart(index, "tool_call", id=block["id"], name=block["name"])]
             if initial:
                 out.append(ev.ToolArgsDelta(index, initial))
@@ -151,7 +150,7 @@ class AnthropicReader(Reader):
             # Server-side tool activity: it already happened upstream; it is part of the
             # accumulated Message, and the response tables decide its fate there.
             if kind in _JSON_INPUT:
-                self._json[index] = StringIO()
+                self._json[index] = Text()
             return []
         self._live.add(index)
         return out
@@ -171,7 +170,7 @@ class AnthropicReader(Reader):
         return [ev.SignatureDelta(index, delta["signature"])] if index in self._live else []
 
     def _input_json_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
-        self._json.setdefault(index, StringIO()).write(delta["partial_json"])
+        self._json.setdefault(index, Text()).write(delta["partial_json"])
         return [ev.ToolArgsDelta(index, delta["partial_json"])] if index in self._live else []
 
     def _citations_delta(self, index: int, block: Block, delta: Block) -> list[ev.Event]:
@@ -185,10 +184,10 @@ class AnthropicReader(Reader):
         return []
 
     def _grow(self, index: int, field: str, text: str) -> None:
-        """Text grows in a StringIO (a `str +=` in a dict copies the whole text each time)."""
+        """Text grows in a Text (text.py: memory follows the text, not the deltas)."""
         buffer = self._texts.get((index, field))
         if buffer is None:
-            buffer = self._texts[(index, field)] = StringIO()
+            buffer = self._texts[(index, field)] = Text()
         buffer.write(text)
 
     def _settle(self, content: list[Block]) -> None:

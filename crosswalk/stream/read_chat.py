@@ -14,12 +14,12 @@ before is truncated.
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 from crosswalk.stream import events as ev
 from crosswalk.stream.failures import openai_failure
 from crosswalk.stream.reader import Reader, StreamError
+from crosswalk.stream.text import Text
 from crosswalk.transforms import tokens
 from crosswalk.transforms.think_tags import ThinkSplitter
 
@@ -50,12 +50,12 @@ class _Choice:
 
     def __init__(self) -> None:
         self.role = "assistant"
-        # StringIO, not a list of pieces: memory follows the text, not the chunk count.
-        self.content: StringIO | None = None
-        self.reasoning: StringIO | None = None
-        self.refusal: StringIO | None = None
+        # Text (text.py): memory follows the text, not the chunk count.
+        self.content: Text | None = None
+        self.reasoning: Text | None = None
+        self.refusal: Text | None = None
         self.calls: dict[int, Block] = {}  # by index: id, type and name (text in `args`)
-        self.args: dict[int, StringIO] = {}  # each call's arguments or input, growing
+        self.args: dict[int, Text] = {}  # each call's arguments or input, growing
         self.logprobs: dict[str, list[Any]] | None = None
         self.finish: str | None = None
         self.annotations: list[Block] = []
@@ -84,7 +84,7 @@ class _Choice:
                     "type": kind,
                     kind: {"name": spec.get("name", ""), field: ""},
                 }
-                self.args[k] = StringIO()
+                self.args[k] = Text()
             acc = self.calls[k]
             if call.get("id") and not acc["id"]:
                 acc["id"] = call["id"]
@@ -130,8 +130,7 @@ def _reasoning(delta: Block) -> str | None:
 def _append(state: _Choice, place: str, text: str) -> None:
     pieces = getattr(state, place)
     if pieces is None:
-        setattr(state, place, StringIO(text))
-        getattr(state, place).seek(0, 2)
+        setattr(state, place, Text(text))
     else:
         pieces.write(text)
 

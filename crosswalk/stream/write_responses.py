@@ -20,12 +20,12 @@ Anthropic) is held until complete, then streamed as its raw input.
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import orjson
 
 from crosswalk.stream import events as ev
+from crosswalk.stream.text import Text
 from crosswalk.stream.writer import Body, Writer, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids, signatures
 
@@ -44,7 +44,7 @@ class _Item:
         self.position = position
         self.body = body
         self.parts: list[Body] = []  # message content / reasoning summary so far
-        self.text = StringIO()  # the open part's (or the call's) text
+        self.text = Text()  # the open part's (or the call's) text
         self.block = -1  # the neutral block currently writing into this item
         self.custom = False  # a custom tool call (raw input, not JSON arguments)
         self.unwrap = False  # ... whose input arrives as JSON {"input": text}: held
@@ -194,7 +194,7 @@ class ResponsesWriter(Writer):
                 else {"type": "refusal", "refusal": ""}
             )
             message.block = e.index
-            message.text = StringIO()
+            message.text = Text()
             self._by_block[e.index] = message
             self._emit(
                 "response.content_part.added",
@@ -270,7 +270,7 @@ class ResponsesWriter(Writer):
         at = {**self._at(item), "summary_index": len(item.parts)}
         if not self._part_open:
             self._part_open = True
-            item.text = StringIO()
+            item.text = Text()
             self._emit(
                 "response.reasoning_summary_part.added",
                 {**at, "part": {"type": "summary_text", "text": ""}},
