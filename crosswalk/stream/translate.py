@@ -140,11 +140,25 @@ class Translator:
         return self.writer.closed
 
     def feed(self, chunk: bytes) -> bytes:
+        writer, reader = self.writer, self.reader
+        handlers = writer.handlers
         for sse in self.parser.feed(chunk):
-            if self.writer.closed:
+            if writer.closed:
                 break
-            self._event(sse)
-        return self.writer.take()
+            try:
+                events = _read(reader, sse)
+            except StreamError as err:
+                self._fail(_broken(self.target, err))
+                continue
+            for event in events:
+                # Content events go straight to their handler (this runs per event);
+                # the start, the end and failures take `_events`.
+                handler = handlers.get(type(event))
+                if handler is None or type(event) is ev.Start:
+                    self._events([event])
+                elif not writer.closed:
+                    handler(event)
+        return writer.take()
 
     def close(self) -> bytes:
         truncated = self.parser.close()
@@ -159,14 +173,6 @@ class Translator:
         return self.reader.response()
 
     # -- internals ----------------------------------------------------------------------
-
-    def _event(self, sse: SSEEvent) -> None:
-        try:
-            events = _read(self.reader, sse)
-        except StreamError as err:
-            self._fail(_broken(self.target, err))
-            return
-        self._events(events)
 
     def _events(self, events: list[ev.Event]) -> None:
         writer = self.writer

@@ -244,21 +244,17 @@ class ResponsesWriter(Writer):
         if item is None:
             return
         item.text.write(e.text)
+        at = self._at(item)  # a fresh dict, filled in place: this runs per text delta
         if self._kinds[e.index] == "refusal":
             self._emit(
                 "response.refusal.delta",
-                {**self._at(item), "content_index": len(item.parts), "delta": e.text},
+                {**at, "content_index": len(item.parts), "delta": e.text},
             )
         else:
-            self._emit(
-                "response.output_text.delta",
-                {
-                    **self._at(item),
-                    "content_index": len(item.parts),
-                    "delta": e.text,
-                    "logprobs": [],
-                },
-            )
+            at["content_index"] = len(item.parts)
+            at["delta"] = e.text
+            at["logprobs"] = []
+            self._emit("response.output_text.delta", at)
 
     def _citation(self, e: ev.Citation) -> None:
         self._citations.setdefault(e.index, []).append({"url": e.url, "title": e.title})
