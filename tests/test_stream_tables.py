@@ -15,9 +15,10 @@ more than the code does.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -40,11 +41,24 @@ def _decoded(data: bytes) -> Iterator[tuple[object, object]]:
 
 
 class _Attributing(Translator):
-    """A translator that records which neutral event produced which output bytes."""
+    """A translator that records which neutral event produced which output bytes: each
+    of the writer's handlers, and each event that takes the translator's own path (the
+    start, the end, failures), is followed by taking what the writer wrote."""
 
     def __init__(self, source: str, target: str) -> None:
         super().__init__(source, target, OPTIONS)
         self.produced: list[tuple[str, bytes]] = []
+        self.writer.handlers = {
+            kind: self._recording(kind.__name__, handler)
+            for kind, handler in self.writer.handlers.items()
+        }
+
+    def _recording(self, name: str, handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        def record(event: Any) -> None:
+            handler(event)
+            self.produced.append((name, self.writer.take()))
+
+        return record
 
     def _events(self, events: list[ev.Event]) -> None:
         for event in events:
