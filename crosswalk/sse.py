@@ -54,7 +54,9 @@ class SSEParser:
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self._tail = ""  # the unfinished last line
+        # The unfinished last line, in the pieces it arrived in: a line longer than a read
+        # (a Responses terminal event carries the whole reply) is joined once, when it ends.
+        self._tail: list[str] = []
         self._skip_lf = False  # the previous chunk ended with CR: a leading LF is its pair
         self._seen_text = False  # the BOM is only skipped at the very start
         self._data: list[str] = []
@@ -71,7 +73,7 @@ class SSEParser:
         discarded, as the spec requires."""
         self._feed_text(self._decoder.decode(b"", final=True))
         truncated = bool(self._tail) or bool(self._data) or bool(self._event)
-        self._tail, self._data, self._event = "", [], ""
+        self._tail, self._data, self._event = [], [], ""
         return truncated
 
     def _feed_text(self, text: str) -> list[SSEEvent]:
@@ -85,10 +87,18 @@ class SSEParser:
             self._skip_lf = False
             if text.startswith("\n"):
                 text = text[1:]
-        buffer = self._tail + text
-        lines = _LINE_END.split(buffer)
-        self._tail = lines.pop()
-        self._skip_lf = buffer.endswith("\r")
+        if not text:
+            return []
+        self._skip_lf = text.endswith("\r")
+        lines = _LINE_END.split(text)
+        if len(lines) == 1:
+            self._tail.append(text)
+            return []
+        if self._tail:
+            self._tail.append(lines[0])
+            lines[0] = "".join(self._tail)
+        last = lines.pop()
+        self._tail = [last] if last else []
         events: list[SSEEvent] = []
         # One loop with the event under construction in locals: this runs once per line
         # of every stream, so `data:` lines (nearly all of them) take the shortest path.
