@@ -160,13 +160,15 @@ def _convert(args: argparse.Namespace) -> int:
         # converters take and return both together, and stdout carries both.
         body = {"status": args.status, "body": body}
     if args.kind == "response" and args.stream:
-        from crosswalk.convert import SCHEMA_IDS
         from crosswalk.stream import synthesize
-        from crosswalk.validate import validate
 
-        validate(SCHEMA_IDS[(args.source, "response")], body)
         data, loss = synthesize(
-            args.source, args.target, body, options, include_usage=args.include_usage
+            args.source,
+            args.target,
+            body,
+            options,
+            include_usage=args.include_usage,
+            check_input=True,
         )
         _write(sys.stdout, data)
         _write(sys.stderr, _dumps([e.to_json() for e in loss], indent=None))
@@ -182,28 +184,27 @@ _READ_SIZE = 65536
 
 
 def _stream(args: argparse.Namespace, options: Any) -> int:
-    """Translate (or accumulate) an SSE stream as it arrives."""
-    from crosswalk.stream import Translator
+    """Translate an SSE stream as it arrives, or accumulate it into the whole reply."""
+    from crosswalk.stream import Translator, accumulate
 
-    translator = Translator(args.source, args.target, options, include_usage=args.include_usage)
     out = sys.stdout
-    for chunk in _chunks(args.file):
-        data = translator.feed(chunk)
-        if data and not args.accumulate:
-            _write(out, data)
-    tail = translator.close()
     if args.accumulate:
-        if translator.error is not None:
-            _write(out, _dumps(translator.error, indent=2))
-        else:
-            _write(out, _dumps(translator.final, indent=2))
-    elif tail:
-        _write(out, tail)
-    _write(sys.stderr, _dumps([e.to_json() for e in translator.loss], indent=None))
-    if translator.error is not None:
-        error = translator.error.get("body", {}).get("error", {})
-        message = error.get("message") if isinstance(error, dict) else None
-        return _fail(EXIT_INPUT, f"the stream ended in an error: {message or translator.error}")
+        result = accumulate(args.source, args.target, _chunks(args.file), options)
+        _write(out, _dumps(result.error if result.error is not None else result.response, indent=2))
+        loss, error = result.loss, result.error
+    else:
+        translator = Translator(args.source, args.target, options, include_usage=args.include_usage)
+        for chunk in _chunks(args.file):
+            if data := translator.feed(chunk):
+                _write(out, data)
+        if tail := translator.close():
+            _write(out, tail)
+        loss, error = translator.loss, translator.error
+    _write(sys.stderr, _dumps([e.to_json() for e in loss], indent=None))
+    if error is not None:
+        detail = error.get("body", {}).get("error", {})
+        message = detail.get("message") if isinstance(detail, dict) else None
+        return _fail(EXIT_INPUT, f"the stream ended in an error: {message or error}")
     return EXIT_OK
 
 
@@ -232,14 +233,7 @@ class _UnreadableInput(Exception):
 
 
 def _read_json(path: str) -> Any:
-    try:
-        if path == "-":
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as f:
-                raw = f.read()
-    except OSError as exc:
-        raise _UnreadableInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = b"".join(_chunks(path))
     try:
         return json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:

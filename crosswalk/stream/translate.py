@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from crosswalk.convert import _DEFAULT_OPTIONS, run
+from crosswalk.convert import _DEFAULT_OPTIONS, SCHEMA_IDS, run
 from crosswalk.errors import ConversionError
 from crosswalk.loss import LossEntry
 from crosswalk.sse import SSEEvent, SSEParser
@@ -41,6 +41,7 @@ from crosswalk.stream.write_chat import ChatWriter
 from crosswalk.stream.write_responses import ResponsesWriter
 from crosswalk.stream.writer import Writer
 from crosswalk.transforms import Options
+from crosswalk.validate import validate
 
 Body = dict[str, Any]
 
@@ -93,8 +94,12 @@ def _broken(target: str, err: StreamError) -> Body:
 
 
 def _final(
-    source: str, target: str, body: Body, options: Options
+    source: str, target: str, body: Body, options: Options, *, check_input: bool = False
 ) -> tuple[Body, tuple[LossEntry, ...]]:
+    """The source reply converted to the target. A stream's own accumulation is not
+    validated (the upstream is not the client); a reply handed to `synthesize` may be."""
+    if check_input:
+        validate(SCHEMA_IDS[(source, "response")], body)
     if source == target:
         return body, ()
     conversion = run(source, target, "response", body, options, check_input=False)
@@ -224,15 +229,17 @@ def synthesize(
     *,
     include_usage: bool = True,
     piece: Callable[[], int] | None = None,
+    check_input: bool = False,
 ) -> tuple[bytes, tuple[LossEntry, ...]]:
     """A complete `source` response -> the `target` stream of it, and the loss.
 
     The response is converted first (the response table), then walked in the target's
     own format, so the stream adds up to exactly the non-streaming conversion. Each
     block is one delta, unless `piece` gives the sizes to cut deltas into.
+    `check_input` validates the reply against its schema first (InvalidRequestError).
     """
     options = _options(options)
-    final, loss = _final(source, target, body, options)
+    final, loss = _final(source, target, body, options, check_input=check_input)
     writer = make_writer(target, options, include_usage=include_usage)
     writer.envelope = final
     events = WALKERS[target](final)
