@@ -17,7 +17,7 @@ from __future__ import annotations
 import orjson
 
 from crosswalk.stream import events as ev
-from crosswalk.stream.writer import Body, Writer, unwrapped_custom_input
+from crosswalk.stream.writer import Body, Writer, sse, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids
 
 _DONE = b"data: [DONE]\n\n"
@@ -89,15 +89,19 @@ class ChatWriter(Writer):
         for key, value in known.items():
             if key not in _PER_CHUNK and value is not None:
                 self._envelope[key] = value
-        self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
+        self._encode_head()
         self._chunk({"role": "assistant"})
+
+    def _encode_head(self) -> None:
+        """Every chunk begins with the reply-level fields: encoded once, not per chunk."""
+        self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
 
     def _finish(self, final: Body) -> None:
         settled = {k: v for k, v in final.items() if k not in _PER_CHUNK and v is not None}
         if any(self._envelope.get(k) != v for k, v in settled.items()):
             # The reply-level fields as they ended up (a tier settled at the end).
             self._envelope.update(settled)
-            self._head = b"data: " + orjson.dumps(self._envelope)[:-1] + _CHOICE
+            self._encode_head()
         choices = final.get("choices") or [{}]
         choice = choices[0]
         delta: Body = {}
@@ -108,12 +112,11 @@ class ChatWriter(Writer):
             delta["annotations"] = message["annotations"]  # a synthesised reply's own
         self._chunk(delta, choice.get("finish_reason") or "stop")
         if self.include_usage and final.get("usage") is not None:
-            chunk = {**self._envelope, "choices": [], "usage": final["usage"]}
-            self.out.append(b"data: " + orjson.dumps(chunk) + b"\n\n")
+            self.out.append(sse(None, {**self._envelope, "choices": [], "usage": final["usage"]}))
         self.out.append(_DONE)
 
     def _fail(self, envelope: Body) -> None:
-        self.out.append(b"data: " + orjson.dumps(envelope["body"]) + b"\n\n")
+        self.out.append(sse(None, envelope["body"]))
 
     # -- blocks -----------------------------------------------------------------------
 

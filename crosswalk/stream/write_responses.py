@@ -22,11 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from crosswalk.stream import events as ev
 from crosswalk.stream.text import Text
-from crosswalk.stream.writer import Body, Writer, unwrapped_custom_input
+from crosswalk.stream.writer import Body, Writer, sse, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids, signatures
 
 # ResponseError.code for an OpenAI error type; every other failure is a server_error.
@@ -85,7 +83,7 @@ class ResponsesWriter(Writer):
         fields["type"] = kind
         fields["sequence_number"] = self._seq
         self._seq += 1
-        self.out.append(b"event: " + kind.encode() + b"\ndata: " + orjson.dumps(fields) + b"\n\n")
+        self.out.append(sse(kind, fields))
 
     # -- response ---------------------------------------------------------------------
 

@@ -16,19 +16,14 @@ from typing import Any, ClassVar
 
 import orjson
 
+from crosswalk.sse import encode_json as sse
 from crosswalk.stream import events as ev
 from crosswalk.transforms import Options
 from crosswalk.transforms.completion import custom_input
 
 Body = dict[str, Any]
 
-
-def sse(name: str | None, data: Any) -> bytes:
-    """One SSE event; orjson escapes newlines, so the data is always one line."""
-    payload = orjson.dumps(data)
-    if name is None:
-        return b"data: " + payload + b"\n\n"
-    return b"event: " + name.encode() + b"\ndata: " + payload + b"\n\n"
+__all__ = ["Body", "Writer", "sse", "unwrapped_custom_input"]
 
 
 def unwrapped_custom_input(raw: str) -> str:
