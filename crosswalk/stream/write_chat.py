@@ -19,6 +19,7 @@ import orjson
 from crosswalk.stream import events as ev
 from crosswalk.stream.writer import Body, Writer, sse, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids
+from crosswalk.transforms.completion import chat_web_annotation
 
 _DONE = b"data: [DONE]\n\n"
 _CHOICE = b',"choices":[{"index":0,"delta":'
@@ -52,7 +53,7 @@ class ChatWriter(Writer):
         self._wrote_text = False
         self._length = 0  # characters of content so far: where the next text block starts
         self._block_from = 0
-        self._citations: list[Body] = []
+        self._citations: list[ev.Citation] = []
         self._annotated = False
         self.handlers = {
             ev.Start: self._start,
@@ -147,7 +148,7 @@ class ChatWriter(Writer):
             self._chunk({"content": e.text})
 
     def _citation(self, e: ev.Citation) -> None:
-        self._citations.append({"title": e.title, "url": e.url})
+        self._citations.append(e)
 
     def _reasoning(self, e: ev.ReasoningDelta) -> None:
         if not e.text:
@@ -178,9 +179,9 @@ class ChatWriter(Writer):
         if self._citations:
             # A web citation backs its whole text block (the response tables' rule), so
             # its span is known when the block ends.
-            span = {"start_index": self._block_from, "end_index": self._length}
             annotations = [
-                {"type": "url_citation", "url_citation": {**span, **c}} for c in self._citations
+                chat_web_annotation(c.url, c.title, self._block_from, self._length)
+                for c in self._citations
             ]
             self._citations = []
             self._annotated = True

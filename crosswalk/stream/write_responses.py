@@ -26,6 +26,7 @@ from crosswalk.stream import events as ev
 from crosswalk.stream.text import Text
 from crosswalk.stream.writer import Body, Writer, sse, unwrapped_custom_input
 from crosswalk.transforms import Options, response_ids, signatures
+from crosswalk.transforms.output_items import responses_web_annotation
 
 # ResponseError.code for an OpenAI error type; every other failure is a server_error.
 _FAILURE_CODE = {
@@ -62,7 +63,7 @@ class ResponsesWriter(Writer):
         self._kinds: dict[int, str] = {}
         self._origins: dict[int, ev.Origin] = {}
         self._part_open = False
-        self._citations: dict[int, list[Body]] = {}
+        self._citations: dict[int, list[ev.Citation]] = {}
         self._source_id = ""
         self._response: Body = {}
         self.handlers = {
@@ -255,7 +256,7 @@ class ResponsesWriter(Writer):
             self._emit("response.output_text.delta", at)
 
     def _citation(self, e: ev.Citation) -> None:
-        self._citations.setdefault(e.index, []).append({"url": e.url, "title": e.title})
+        self._citations.setdefault(e.index, []).append(e)
 
     def _reasoning(self, e: ev.ReasoningDelta) -> None:
         item = self._by_block.get(e.index)
@@ -349,7 +350,7 @@ class ResponsesWriter(Writer):
             self._emit("response.refusal.done", {**at, "refusal": text})
         else:
             annotations = [
-                {"type": "url_citation", "start_index": 0, "end_index": len(text), **c}
+                responses_web_annotation(c.url, c.title, text)
                 for c in self._citations.pop(index, ())
             ]
             for k, annotation in enumerate(annotations):

@@ -129,6 +129,14 @@ def id_anthropic_to_chat(message_id: str, ctx: Context) -> tuple[str, int]:
     return response_ids.response_id("chat", message_id), ctx.now()
 
 
+def chat_web_annotation(url: str, title: str | None, start: int, end: int) -> Block:
+    """A web citation as a Chat annotation: it backs its whole text block, which spans
+    `start`..`end` of the message content. Chat requires a title ("" when none). The
+    stream writer builds its annotations with this too."""
+    span = {"start_index": start, "end_index": end, "title": title or "", "url": url}
+    return {"type": "url_citation", "url_citation": span}
+
+
 def _annotations(block: Block, start: int, ctx: Context, pointer: str) -> list[Block]:
     """A text block's citations -> Chat `url_citation` annotations spanning the block.
 
@@ -142,17 +150,7 @@ def _annotations(block: Block, start: int, ctx: Context, pointer: str) -> list[B
         at = f"{pointer}/citations/{k}"
         kind = citation.get("type")
         if kind == "web_search_result_location":
-            out.append(
-                {
-                    "type": "url_citation",
-                    "url_citation": {
-                        "start_index": start,
-                        "end_index": end,
-                        "title": citation.get("title") or "",
-                        "url": citation["url"],
-                    },
-                }
-            )
+            out.append(chat_web_annotation(citation["url"], citation.get("title"), start, end))
             for key in _WEB_CITATION_EXTRAS:
                 if (value := citation.get(key)) is not None:
                     ctx.apply_drop(f"{_WEB_CITATION}/{key}", f"{at}/{key}", value)

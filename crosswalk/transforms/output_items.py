@@ -133,6 +133,14 @@ class _Output:
         return item
 
 
+def responses_web_annotation(url: str, title: str | None, text: str) -> Block:
+    """A web citation as a Responses annotation of its output_text `text`: it backs the
+    whole block, so it spans the whole part. The stream writer builds its annotations
+    with this too."""
+    span = {"start_index": 0, "end_index": len(text)}
+    return {"type": "url_citation", **span, "url": url, "title": title or ""}
+
+
 def _annotations(
     citations: Sequence[Block] | None, text: str, ctx: Context, pointer: str
 ) -> list[Block]:
@@ -151,15 +159,7 @@ def _annotations(
                 ctx.apply_drop(
                     f"BetaCitationsWebSearchResultLocation/{key}", f"{cp}/{key}", citation[key]
                 )
-            out.append(
-                {
-                    "type": "url_citation",
-                    "start_index": 0,
-                    "end_index": len(text),
-                    "url": citation["url"],
-                    "title": citation.get("title") or "",
-                }
-            )
+            out.append(responses_web_annotation(citation["url"], citation.get("title"), text))
         elif (definition := ANTHROPIC_DOCUMENT_CITATIONS.get(kind)) is not None:
             ctx.apply_drop(definition, cp, citation)
         else:
