@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from crosswalk.convert import convert, run
-from crosswalk.transforms.errors import ANTHROPIC_TYPE_BY_STATUS
+from crosswalk.transforms.errors import ANTHROPIC_TYPE_BY_STATUS, anthropic_type_for_status
 
 _STATUS_BY_ANTHROPIC_TYPE: dict[str, int] = {t: s for s, t in ANTHROPIC_TYPE_BY_STATUS.items()}
 
@@ -72,9 +72,7 @@ def upstream_failure(target: str, message: str, status: int = 502) -> dict[str, 
     >>> upstream_failure("anthropic", "stream ended early")["body"]["error"]["type"]
     'api_error'
     """
-    fallback = "api_error" if status >= 500 else "invalid_request_error"
-    kind = ANTHROPIC_TYPE_BY_STATUS.get(status, fallback)
-    return _convert(_anthropic(status, kind, message), target)
+    return _convert(_anthropic(status, anthropic_type_for_status(status), message), target)
 
 
 def _anthropic(status: int, kind: str, message: str) -> dict[str, Any]:

@@ -59,6 +59,19 @@ ANTHROPIC_TYPE_BY_STATUS: dict[int, str] = {
 }
 
 
+def anthropic_type_for_status(status: int) -> str:
+    """The Anthropic error type a status is sent with; a status Anthropic does not list
+    takes its class's general type.
+
+    >>> anthropic_type_for_status(529), anthropic_type_for_status(502), anthropic_type_for_status(418)
+    ('overloaded_error', 'api_error', 'invalid_request_error')
+    """
+    known = ANTHROPIC_TYPE_BY_STATUS.get(status)
+    if known is not None:
+        return known
+    return "api_error" if status >= 500 else "invalid_request_error"
+
+
 # Chat and Responses answer errors with the same body, so each rule serves both.
 _OPENAI_ERRORS = ("chat.error", "responses.error")
 
@@ -121,7 +134,7 @@ def openai_to_anthropic(error: Body, ctx: Context) -> Body:
     kind = by_table if by_table not in _GENERIC else None
     kind = kind or ANTHROPIC_TYPE_BY_STATUS.get(status) or by_table
     if kind is None:
-        kind = "api_error" if status >= 500 else "invalid_request_error"
+        kind = anthropic_type_for_status(status)
     for field in ("param", "code", "misalignment"):
         value = error.get(field)
         if value is not None:
