@@ -8,7 +8,7 @@ the caller's options) and everything they may report goes through here.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from crosswalk.errors import RefusedError
@@ -108,3 +108,14 @@ class Context:
         lo = rule.minimum if rule.minimum is not None else value
         hi = rule.maximum if rule.maximum is not None else value
         return self.clamp(value, lo, hi, pointer)
+
+
+def apply_drops(
+    ctx: Context, definition: str, obj: Mapping[str, Any], keys: Iterable[str], pointer: str
+) -> None:
+    """`ctx.apply_drop` for each of `keys` that `obj` (a `definition` at `pointer`) sets:
+    the fields a transform handles by dropping them, each by its own row. (A function,
+    not a method: it touches `ctx` only when there is something to drop.)"""
+    for key in keys:
+        if (value := obj.get(key)) is not None:
+            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crosswalk.transforms import response_ids, tokens
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.completion import ONE_ANSWER, reasoning_and_content
 from crosswalk.transforms.unions import (
@@ -271,9 +271,7 @@ def _responses_usage(usage: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     for definition, keys in CHAT_USAGE_DETAILS.items():
         field = CHAT_DETAILS_FIELD[definition]
         details = usage.get(field) or {}
-        for key in keys:
-            if (value := details.get(key)) is not None:
-                ctx.apply_drop(f"{definition}/{key}", f"/usage/{field}/{key}", value)
+        apply_drops(ctx, definition, details, keys, f"/usage/{field}")
     return tokens.to_responses(tokens.from_chat(dict(usage)))
 
 
@@ -498,9 +496,7 @@ class _Message:
 
 
 def _drop_item_extras(item: Mapping[str, Any], definition: str, ctx: Context, pointer: str) -> None:
-    for key in _ITEM_EXTRAS[definition]:
-        if (value := item.get(key)) is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, definition, item, _ITEM_EXTRAS[definition], pointer)
 
 
 def _finish_reason(

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crosswalk.transforms import response_ids, think_tags, tokens
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.messages import parse_arguments, tool_use_block
@@ -151,9 +151,7 @@ def _annotations(block: Block, start: int, ctx: Context, pointer: str) -> list[B
         kind = citation.get("type")
         if kind == "web_search_result_location":
             out.append(chat_web_annotation(citation["url"], citation.get("title"), start, end))
-            for key in _WEB_CITATION_EXTRAS:
-                if (value := citation.get(key)) is not None:
-                    ctx.apply_drop(f"{_WEB_CITATION}/{key}", f"{at}/{key}", value)
+            apply_drops(ctx, _WEB_CITATION, citation, _WEB_CITATION_EXTRAS, at)
         elif (definition := ANTHROPIC_DOCUMENT_CITATIONS.get(str(kind))) is not None:
             ctx.apply_drop(definition, at, citation)
         else:
@@ -187,9 +185,7 @@ def _chat_tool_call(block: Block, ctx: Context, pointer: str) -> Block:
     custom tool whose input is not that shape is sent as a function call (coerced).
     `caller` and `toolset_name` follow their rows.
     """
-    for key in _TOOL_USE_EXTRAS:
-        if (value := block.get(key)) is not None:
-            ctx.apply_drop(f"BetaToolUseBlock/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, "BetaToolUseBlock", block, _TOOL_USE_EXTRAS, pointer)
     name, tool_input = block["name"], block["input"]
     if name in ctx.options.custom_tools:
         text = custom_input(tool_input)
@@ -216,9 +212,7 @@ def _refusal_explanation(
     """
     if stop_details is None:
         return None
-    for key in _STOP_DETAIL_EXTRAS:
-        if (value := stop_details.get(key)) is not None:
-            ctx.apply_drop(f"BetaRefusalStopDetails/{key}", f"/stop_details/{key}", value)
+    apply_drops(ctx, "BetaRefusalStopDetails", stop_details, _STOP_DETAIL_EXTRAS, "/stop_details")
     explanation = stop_details.get("explanation")
     if explanation is None:
         return None
@@ -389,9 +383,7 @@ def usage_anthropic_to_chat(
     110
     """
     out = tokens.to_chat(tokens.from_anthropic(usage))
-    for key in _ANTHROPIC_USAGE_EXTRAS:
-        if (value := usage.get(key)) is not None:
-            ctx.apply_drop(f"BetaUsage/{key}", f"/usage/{key}", value)
+    apply_drops(ctx, "BetaUsage", usage, _ANTHROPIC_USAGE_EXTRAS, "/usage")
     split = usage.get("cache_creation")
     if split is not None and split.get("ephemeral_1h_input_tokens"):
         ctx.apply_drop("BetaUsage/cache_creation", "/usage/cache_creation", split)
@@ -453,9 +445,7 @@ def _anthropic_blocks(message: Mapping[str, Any], ctx: Context, pointer: str) ->
     if thought is not None:
         ctx.coerced(f"{pointer}/reasoning_content", _EMPTY_SIGNATURE)
         blocks.append({"type": "thinking", "thinking": thought, "signature": ""})
-    for key in ("annotations", "audio"):
-        if (value := message.get(key)) is not None:
-            ctx.apply_drop(f"ChatCompletionMessage/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, "ChatCompletionMessage", message, ("annotations", "audio"), pointer)
     if content:
         blocks.append({"type": "text", "text": content})
     calls = message.get("tool_calls") or ()
@@ -563,9 +553,7 @@ def usage_chat_to_anthropic(usage: dict[str, Any] | None, ctx: Context) -> dict[
     for definition, keys in CHAT_USAGE_DETAILS.items():
         field = CHAT_DETAILS_FIELD[definition]
         details = (usage or {}).get(field) or {}
-        for key in keys:
-            if (value := details.get(key)) is not None:
-                ctx.apply_drop(f"{definition}/{key}", f"/usage/{field}/{key}", value)
+        apply_drops(ctx, definition, details, keys, f"/usage/{field}")
     if (service_tier := ctx.src.get("service_tier")) is not None:
         tier = _served_tier(service_tier, _CHAT_TIER, "Anthropic", ctx, "/service_tier")
         if tier is not None:

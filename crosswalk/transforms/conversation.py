@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.unions import RESPONSES_REQUEST_ITEMS
 
@@ -129,9 +129,7 @@ def _drop_message_fields(
     m: Mapping[str, Any], keys: tuple[str, ...], ctx: Context, pointer: str
 ) -> None:
     definition = _CHAT_MESSAGE_DEFS[m["role"]]
-    for key in keys:
-        if (value := m.get(key)) is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, definition, m, keys, pointer)
 
 
 def _output_parts(m: Mapping[str, Any], ctx: Context, pointer: str) -> list[Part]:
@@ -357,9 +355,7 @@ _FUNCTION_OUTPUT_PARTS = ("ResponseInputImageContentParam", "ResponseInputFileCo
 
 
 def _drop_item_fields(item: Mapping[str, Any], definition: str, ctx: Context, pointer: str) -> None:
-    for key in _ITEM_EXTRAS[definition]:
-        if (value := item.get(key)) is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, definition, item, _ITEM_EXTRAS[definition], pointer)
 
 
 def _chat_text(part: Mapping[str, Any]) -> Part:
@@ -396,9 +392,7 @@ def _chat_image(
 def _chat_file(part: Mapping[str, Any], definition: str, ctx: Context, pointer: str) -> Part | None:
     """A Responses input_file -> a Chat file part (data, id, name); a file given only by
     URL is dropped by its row (Chat files are inline or OpenAI file ids)."""
-    for key in ("detail", "file_url"):
-        if (value := part.get(key)) is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, definition, part, ("detail", "file_url"), pointer)
     file = {k: part[k] for k in ("file_data", "file_id", "filename") if part.get(k) is not None}
     if "file_data" not in file and "file_id" not in file:
         if part.get("file_url") is None:

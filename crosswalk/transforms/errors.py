@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 
 Body = dict[str, Any]
@@ -135,10 +135,7 @@ def openai_to_anthropic(error: Body, ctx: Context) -> Body:
     kind = kind or ANTHROPIC_TYPE_BY_STATUS.get(status) or by_table
     if kind is None:
         kind = anthropic_type_for_status(status)
-    for field in ("param", "code", "misalignment"):
-        value = error.get(field)
-        if value is not None:
-            ctx.apply_drop(f"ErrorObject/{field}", f"/body/error/{field}", value)
+    apply_drops(ctx, "ErrorObject", error, ("param", "code", "misalignment"), "/body/error")
     return {"type": kind, "message": error["message"]}
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.tools import (
     ANTHROPIC_TOOL_DEFS,
@@ -72,22 +72,13 @@ _TOOL_EXTRAS: Mapping[str, tuple[str, ...]] = {
 # ================================================================================
 
 
-def _drop_fields(
-    item: Mapping[str, Any], definition: str, keys: tuple[str, ...], ctx: Context, pointer: str
-) -> None:
-    for key in keys:
-        value = item.get(key)
-        if value is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
-
-
 def _function_tool(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dict[str, Any]:
     """A Responses function tool -> an Anthropic tool (parameters as input_schema, by
     reference; none -> an empty object schema, as Anthropic requires one).
 
     strict true is kept; false is Anthropic's default and is not written.
     """
-    _drop_fields(tool, "FunctionToolParam", _TOOL_EXTRAS["FunctionToolParam"], ctx, pointer)
+    apply_drops(ctx, "FunctionToolParam", tool, _TOOL_EXTRAS["FunctionToolParam"], pointer)
     out: dict[str, Any] = {"name": tool["name"]}
     if tool.get("description") is not None:
         out["description"] = tool["description"]
@@ -103,7 +94,7 @@ def _function_tool(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dict[
 def _custom_tool(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dict[str, Any]:
     """A Responses custom tool -> an Anthropic tool taking `{"input": string}`; a grammar
     cannot be enforced and is reported by its row (text is neutral)."""
-    _drop_fields(tool, "CustomToolParam", _TOOL_EXTRAS["CustomToolParam"], ctx, pointer)
+    apply_drops(ctx, "CustomToolParam", tool, _TOOL_EXTRAS["CustomToolParam"], pointer)
     out: dict[str, Any] = {"name": tool["name"]}
     if tool.get("description") is not None:
         out["description"] = tool["description"]
@@ -126,7 +117,7 @@ def _web_search_tool(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dic
         if definition == "WebSearchToolParam"
         else ("search_content_types", "search_context_size")
     )
-    _drop_fields(tool, definition, extras, ctx, pointer)
+    apply_drops(ctx, definition, tool, extras, pointer)
     rule = ctx.policy.lookup(str(ctx.src.get("model", "")))
     out: dict[str, Any] = {"type": rule.web_search_tool, "name": WEB_SEARCH_NAME}
     domains = (tool.get("filters") or {}).get("allowed_domains")
@@ -297,7 +288,7 @@ def _responses_tool(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dict
     """An Anthropic (client) tool -> a Responses function tool, or a custom tool for a
     name in `Options.custom_tools`. `strict` is written as false when absent: Responses
     function tools are strict by default, Anthropic tools are not."""
-    _drop_fields(tool, "BetaToolParam", _ANTHROPIC_TOOL_EXTRAS, ctx, pointer)
+    apply_drops(ctx, "BetaToolParam", tool, _ANTHROPIC_TOOL_EXTRAS, pointer)
     out: dict[str, Any]
     if is_custom_tool(tool, ctx):
         out = {"type": "custom", "name": tool["name"]}
@@ -315,7 +306,7 @@ def _responses_tool(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dict
 def _responses_web_search(tool: Mapping[str, Any], ctx: Context, pointer: str) -> dict[str, Any]:
     """Anthropic's web search server tool -> Responses' web search tool."""
     definition = ANTHROPIC_TOOL_DEFS[tool["type"]]
-    _drop_fields(tool, definition, _ANTHROPIC_WEB_SEARCH_DEFS[definition], ctx, pointer)
+    apply_drops(ctx, definition, tool, _ANTHROPIC_WEB_SEARCH_DEFS[definition], pointer)
     out: dict[str, Any] = {"type": "web_search"}
     if tool.get("allowed_domains") is not None:
         out["filters"] = {"allowed_domains": tool["allowed_domains"]}

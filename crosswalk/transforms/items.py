@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from crosswalk.transforms import media, signatures
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.messages import (
@@ -130,15 +130,6 @@ def item_kind(item: Mapping[str, Any]) -> str:
     return "message" if "role" in item else "item_reference"
 
 
-def _drop_fields(
-    item: Mapping[str, Any], definition: str, keys: tuple[str, ...], ctx: Context, pointer: str
-) -> None:
-    for key in keys:
-        value = item.get(key)
-        if value is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
-
-
 def _with_cache(block: Block, part: Mapping[str, Any], ctx: Context, pointer: str) -> Block:
     """Responses `prompt_cache_breakpoint` -> Anthropic `cache_control` (12h -> 1h, coerced)."""
     breakpoint = part.get("prompt_cache_breakpoint")
@@ -160,7 +151,7 @@ def _image_block(
     part: Mapping[str, Any], definition: str, ctx: Context, pointer: str
 ) -> Block | None:
     """input_image -> an image block (data URL or http(s) URL); a file id is refused."""
-    _drop_fields(part, definition, ("detail", "file_id"), ctx, pointer)
+    apply_drops(ctx, definition, part, ("detail", "file_id"), pointer)
     url = part.get("image_url")
     if url is None:
         ctx.dropped(pointer, _EMPTY_PART.format(what="image", fields="image_url nor file_id"))
@@ -173,7 +164,7 @@ def _document_block(
     part: Mapping[str, Any], definition: str, ctx: Context, pointer: str
 ) -> Block | None:
     """input_file -> a document block: inline data (PDF or text) or a PDF URL."""
-    _drop_fields(part, definition, ("detail", "file_id"), ctx, pointer)
+    apply_drops(ctx, definition, part, ("detail", "file_id"), pointer)
     data, url = part.get("file_data"), part.get("file_url")
     source: Block
     if data is not None:
@@ -205,7 +196,7 @@ def _part_block(
     if kind == "input_file":
         return _document_block(part, defs[kind], ctx, pointer)
     if kind == "output_text":
-        _drop_fields(part, "ResponseOutputTextParam", ("annotations", "logprobs"), ctx, pointer)
+        apply_drops(ctx, "ResponseOutputTextParam", part, ("annotations", "logprobs"), pointer)
         return {"type": "text", "text": part["text"]} if part["text"] else None
     ctx.coerced(pointer, "refusal part sent as a text block (Anthropic has no refusal input)")
     return {"type": "text", "text": part["refusal"]}
@@ -233,11 +224,11 @@ def _message_fields(item: Mapping[str, Any], ctx: Context, pointer: str) -> None
     """A message item's id, status and phase. Only output messages type an id and a
     status, but Codex sends ids (and clients statuses) on every message: one row each."""
     output = item.get("id") is not None
-    _drop_fields(item, "ResponseOutputMessageParam", ("id",), ctx, pointer)
+    apply_drops(ctx, "ResponseOutputMessageParam", item, ("id",), pointer)
     status_def = "ResponseOutputMessageParam" if output else "Message"
     phase_def = "ResponseOutputMessageParam" if output else "EasyInputMessageParam"
-    _drop_fields(item, status_def, ("status",), ctx, pointer)
-    _drop_fields(item, phase_def, ("phase",), ctx, pointer)
+    apply_drops(ctx, status_def, item, ("status",), pointer)
+    apply_drops(ctx, phase_def, item, ("phase",), pointer)
 
 
 def _system_content(item: Mapping[str, Any], ctx: Context, pointer: str) -> list[Block]:
@@ -327,7 +318,7 @@ class _Items:
     def on_call(self, item: Item, i: int) -> None:
         pointer = f"/input/{i}"
         definition, keys = _CALL_FIELDS[item["type"]]
-        _drop_fields(item, definition, keys, self.ctx, pointer)
+        apply_drops(self.ctx, definition, item, keys, pointer)
         if item["type"] == "custom_tool_call":
             tool_input = {CUSTOM_TOOL_INPUT: item["input"]}
         else:
@@ -342,7 +333,7 @@ class _Items:
     def on_output(self, item: Item, i: int) -> None:
         pointer = f"/input/{i}"
         definition, keys = _CALL_FIELDS[item["type"]]
-        _drop_fields(item, definition, keys, self.ctx, pointer)
+        apply_drops(self.ctx, definition, item, keys, pointer)
         defs = _MESSAGE_PARTS if item["type"] == "custom_tool_call_output" else _OUTPUT_PARTS
         call_id = item.get("call_id")
         if call_id is None:
@@ -365,7 +356,7 @@ class _Items:
         if decoded is None:
             self.ctx.dropped(pointer, _NOT_ANTHROPIC)
             return
-        _drop_fields(item, "ResponseReasoningItemParam", ("id", "status"), self.ctx, pointer)
+        apply_drops(self.ctx, "ResponseReasoningItemParam", item, ("id", "status"), pointer)
         kind, payload = decoded
         summary = [part["text"] for part in item["summary"]]
         content = [part["text"] for part in item.get("content") or ()]
@@ -549,9 +540,7 @@ def _input_image(block: Mapping[str, Any], ctx: Context, pointer: str) -> Item |
 def _input_file(block: Mapping[str, Any], ctx: Context, pointer: str) -> Item | None:
     """A document block -> an input_file part (base64 PDF or PDF URL); a plain-text
     document -> an input_text part (coerced: its framing and title are lost)."""
-    for key in ("citations", "context"):
-        if block.get(key) is not None:
-            ctx.apply_drop(f"BetaRequestDocumentBlockParam/{key}", f"{pointer}/{key}", block[key])
+    apply_drops(ctx, "BetaRequestDocumentBlockParam", block, ("citations", "context"), pointer)
     source = block["source"]
     kind = source["type"]
     title = block.get("title")
@@ -641,11 +630,11 @@ class _Blocks:
         self.message("user", parts)
 
     def tool_output(self, block: Mapping[str, Any], pointer: str) -> Item:
-        _drop_fields(
-            block,
-            "BetaToolResultBlockParam",
-            ("cache_control", "is_error", "toolset_name"),
+        apply_drops(
             self.ctx,
+            "BetaToolResultBlockParam",
+            block,
+            ("cache_control", "is_error", "toolset_name"),
             pointer,
         )
         call_id = block["tool_use_id"]
@@ -689,11 +678,11 @@ class _Blocks:
 
     def tool_call(self, block: Mapping[str, Any], pointer: str) -> Item:
         """A tool_use block -> a function_call, or a custom_tool_call for a custom tool."""
-        _drop_fields(
-            block,
-            "BetaToolUseBlockParam",
-            ("cache_control", "caller", "toolset_name"),
+        apply_drops(
             self.ctx,
+            "BetaToolUseBlockParam",
+            block,
+            ("cache_control", "caller", "toolset_name"),
             pointer,
         )
         name, tool_input = block["name"], block["input"]
@@ -717,7 +706,7 @@ class _Blocks:
 
     def on_system(self, m: Mapping[str, Any], i: int) -> None:
         pointer = f"/messages/{i}"
-        _drop_fields(m, "BetaSystemMessageParam", ("clear_at", "output_config"), self.ctx, pointer)
+        apply_drops(self.ctx, "BetaSystemMessageParam", m, ("clear_at", "output_config"), pointer)
         content = m.get("content")
         if content:
             self.message(RESPONSES_SYSTEM_ROLE, _parts(content, self.ctx, f"{pointer}/content"))

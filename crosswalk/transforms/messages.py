@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from crosswalk.transforms import media
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.unions import (
@@ -207,15 +207,6 @@ def tool_use_block(call: Block, ctx: Context, pointer: str, ids: ToolIdMap) -> B
     return {"type": "tool_use", "id": new_id, "name": fn["name"], "input": args}
 
 
-def _drop_fields(
-    m: Msg, definition: str, keys: tuple[str, ...], ctx: Context, pointer: str
-) -> None:
-    for key in keys:
-        value = m.get(key)
-        if value is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
-
-
 class Turns:
     """Anthropic turns under construction: merges same-role turns and answers tool calls.
 
@@ -296,18 +287,18 @@ class Turns:
 def _on_user(turns: Turns, m: Msg, i: int) -> None:
     turns.answer_pending()
     pointer = f"/messages/{i}"
-    _drop_fields(m, "ChatCompletionUserMessageParam", ("name",), turns.ctx, pointer)
+    apply_drops(turns.ctx, "ChatCompletionUserMessageParam", m, ("name",), pointer)
     turns.add("user", content_blocks(m["content"], turns.ctx, f"{pointer}/content"), pointer)
 
 
 def _on_assistant(turns: Turns, m: Msg, i: int) -> None:
     turns.answer_pending()
     ctx, pointer = turns.ctx, f"/messages/{i}"
-    _drop_fields(
-        m,
-        "ChatCompletionAssistantMessageParam",
-        ("name", "audio", "reasoning_content"),
+    apply_drops(
         ctx,
+        "ChatCompletionAssistantMessageParam",
+        m,
+        ("name", "audio", "reasoning_content"),
         pointer,
     )
     blocks = content_blocks(m.get("content"), ctx, f"{pointer}/content")
@@ -377,7 +368,7 @@ def _on_system(turns: Turns, m: Msg, i: int) -> None:
         if m["role"] == "system"
         else "ChatCompletionDeveloperMessageParam"
     )
-    _drop_fields(m, definition, ("name",), turns.ctx, pointer)
+    apply_drops(turns.ctx, definition, m, ("name",), pointer)
     content = m["content"]
     if not isinstance(content, str):
         content = content_blocks(content, turns.ctx, f"{pointer}/content")
@@ -414,7 +405,7 @@ def leading_system(messages: list[Msg], ctx: Context) -> tuple[Any, int]:
             if m["role"] == "system"
             else "ChatCompletionDeveloperMessageParam"
         )
-        _drop_fields(m, definition, ("name",), ctx, f"/messages/{i}")
+        apply_drops(ctx, definition, m, ("name",), f"/messages/{i}")
         blocks.extend(content_blocks(m["content"], ctx, f"/messages/{i}/content"))
     if not blocks:
         return None, n
@@ -564,9 +555,7 @@ _DOCUMENT_SOURCES = {
 
 
 def _document_part(block: Block, ctx: Context, pointer: str) -> Block | None:
-    for key in ("citations", "context"):
-        if block.get(key) is not None:
-            ctx.apply_drop(f"BetaRequestDocumentBlockParam/{key}", f"{pointer}/{key}", block[key])
+    apply_drops(ctx, "BetaRequestDocumentBlockParam", block, ("citations", "context"), pointer)
     source = block["source"]
     kind = source["type"]
     if kind == "base64":
@@ -599,22 +588,13 @@ def user_part(block: Block, ctx: Context, pointer: str) -> Block | None:
     return None
 
 
-def _drop_block_fields(
-    block: Block, definition: str, keys: tuple[str, ...], ctx: Context, pointer: str
-) -> None:
-    for key in keys:
-        value = block.get(key)
-        if value is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
-
-
 def tool_message(block: Block, ctx: Context, pointer: str, moved: list[Block]) -> Msg:
     """A tool_result block -> a Chat tool message; non-text parts go to `moved` (coerced)."""
-    _drop_block_fields(
-        block,
-        "BetaToolResultBlockParam",
-        ("cache_control", "is_error", "toolset_name"),
+    apply_drops(
         ctx,
+        "BetaToolResultBlockParam",
+        block,
+        ("cache_control", "is_error", "toolset_name"),
         pointer,
     )
     content = block.get("content")
@@ -663,8 +643,8 @@ def tool_call(block: Block, ctx: Context, pointer: str) -> Block:
     >>> tool_call({"type": "tool_use", "id": "t", "name": "f", "input": {"a": 1}}, None, "")  # type: ignore[arg-type]
     {'id': 't', 'type': 'function', 'function': {'name': 'f', 'arguments': '{"a":1}'}}
     """
-    _drop_block_fields(
-        block, "BetaToolUseBlockParam", ("cache_control", "caller", "toolset_name"), ctx, pointer
+    apply_drops(
+        ctx, "BetaToolUseBlockParam", block, ("cache_control", "caller", "toolset_name"), pointer
     )
     arguments = json.dumps(block["input"], ensure_ascii=False, separators=(",", ":"))
     return {
@@ -744,7 +724,7 @@ def system_content(content: Any, ctx: Context, pointer: str) -> Any:
 
 def _system_message(m: Msg, i: int, ctx: Context, out: list[Msg]) -> None:
     pointer = f"/messages/{i}"
-    _drop_block_fields(m, "BetaSystemMessageParam", ("clear_at", "output_config"), ctx, pointer)
+    apply_drops(ctx, "BetaSystemMessageParam", m, ("clear_at", "output_config"), pointer)
     if m.get("content"):
         content = system_content(m["content"], ctx, f"{pointer}/content")
         if content:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 
 # Chat requires a name for a json_schema response format; Anthropic's format has none.
@@ -49,9 +49,9 @@ def chat_to_anthropic(response_format: Mapping[str, Any], ctx: Context) -> dict[
     if spec is None or spec.get("schema") is None:
         ctx.apply_drop("ResponseFormatJSONObject", "/response_format", response_format)
         return None
-    for key in ("name", "description", "strict"):
-        if (value := spec.get(key)) is not None:
-            ctx.apply_drop(f"JSONSchema/{key}", f"/response_format/json_schema/{key}", value)
+    apply_drops(
+        ctx, "JSONSchema", spec, ("name", "description", "strict"), "/response_format/json_schema"
+    )
     return {"type": "json_schema", "schema": spec["schema"]}
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from crosswalk.transforms import signatures, tokens
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.messages import parse_arguments
@@ -206,9 +206,7 @@ def _custom_input(value: Mapping[str, Any], ctx: Context, pointer: str) -> str:
 def _tool_use(out: _Output, block: Block, pointer: str) -> None:
     """tool_use -> function_call, or custom_tool_call for the client's custom tools."""
     ctx = out.ctx
-    for key in _TOOL_USE_EXTRAS:
-        if (value := block.get(key)) is not None:
-            ctx.apply_drop(f"BetaToolUseBlock/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, "BetaToolUseBlock", block, _TOOL_USE_EXTRAS, pointer)
     name = block["name"]
     if name in ctx.options.custom_tools:
         item = out.new("ctc", "custom_tool_call")
@@ -272,9 +270,7 @@ def _web_search_result(out: _Output, block: Block, pointer: str) -> None:
     sources = []
     for k, result in enumerate(content):
         rp = f"{pointer}/content/{k}"
-        for key in _WEB_RESULT_EXTRAS:
-            if (value := result.get(key)) is not None:
-                ctx.apply_drop(f"BetaWebSearchResultBlock/{key}", f"{rp}/{key}", value)
+        apply_drops(ctx, "BetaWebSearchResultBlock", result, _WEB_RESULT_EXTRAS, rp)
         sources.append({"type": "url", "url": result["url"]})
     if sources:
         item["action"]["sources"] = sources
@@ -309,9 +305,7 @@ def _status(stop_reason: str | None, ctx: Context) -> tuple[str | None, Block | 
 
 def _refusal(out: _Output, details: Block, ctx: Context) -> None:
     """stop_details -> a refusal part closing the message (its explanation is the text)."""
-    for key in _REFUSAL_EXTRAS:
-        if (value := details.get(key)) is not None:
-            ctx.apply_drop(f"BetaRefusalStopDetails/{key}", f"/stop_details/{key}", value)
+    apply_drops(ctx, "BetaRefusalStopDetails", details, _REFUSAL_EXTRAS, "/stop_details")
     explanation = details.get("explanation")
     if explanation:
         out.message()["content"].append({"type": "refusal", "refusal": explanation})
@@ -408,9 +402,7 @@ def usage_anthropic_to_responses(
     input_tokens 110 with cached_tokens 100, output_tokens 7, total_tokens 117.
     """
     result = tokens.to_responses(tokens.from_anthropic(usage))
-    for key in _USAGE_EXTRAS:
-        if (value := usage.get(key)) is not None:
-            ctx.apply_drop(f"BetaUsage/{key}", f"/usage/{key}", value)
+    apply_drops(ctx, "BetaUsage", usage, _USAGE_EXTRAS, "/usage")
     tool_usage: Block | None = None
     server = usage.get("server_tool_use")
     if server is not None:
@@ -468,20 +460,15 @@ class _Content:
             self.ctx.coerced(f"{pointer}/call_id", f"tool call id became {new!r} ({_ID_RULE})")
         return new
 
-    def drop_extras(self, item: Item, definition: str, keys: tuple[str, ...], pointer: str) -> None:
-        for key in keys:
-            if (value := item.get(key)) is not None:
-                self.ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
-
 
 def _message(state: _Content, item: Item, pointer: str) -> None:
     """A message item -> one text block per output_text; refusals go to stop_details."""
-    state.drop_extras(item, "ResponseOutputMessage", _MESSAGE_EXTRAS, pointer)
+    apply_drops(state.ctx, "ResponseOutputMessage", item, _MESSAGE_EXTRAS, pointer)
     for j, part in enumerate(item["content"]):
         if part["type"] == "refusal":
             state.refusals.append(part["refusal"])
             continue
-        state.drop_extras(part, "ResponseOutputText", _TEXT_EXTRAS, f"{pointer}/content/{j}")
+        apply_drops(state.ctx, "ResponseOutputText", part, _TEXT_EXTRAS, f"{pointer}/content/{j}")
         state.blocks.append({"type": "text", "text": part["text"]})
 
 
@@ -498,7 +485,7 @@ def _reasoning(state: _Content, item: Item, pointer: str) -> None:
     if decoded is None:
         ctx.dropped(pointer, _FOREIGN_REASONING)
         return
-    state.drop_extras(item, "ResponseReasoningItem", ("status",), pointer)
+    apply_drops(state.ctx, "ResponseReasoningItem", item, ("status",), pointer)
     kind, payload = decoded
     summary = [part["text"] for part in item["summary"]]
     content = [part["text"] for part in item.get("content") or ()]
@@ -518,7 +505,7 @@ def _reasoning(state: _Content, item: Item, pointer: str) -> None:
 
 
 def _function_call(state: _Content, item: Item, pointer: str) -> None:
-    state.drop_extras(item, "ResponseFunctionToolCall", _CALL_EXTRAS, pointer)
+    apply_drops(state.ctx, "ResponseFunctionToolCall", item, _CALL_EXTRAS, pointer)
     state.blocks.append(
         {
             "type": "tool_use",
@@ -532,7 +519,7 @@ def _function_call(state: _Content, item: Item, pointer: str) -> None:
 
 def _custom_tool_call(state: _Content, item: Item, pointer: str) -> None:
     """A custom tool call -> tool_use whose input is `{"input": <the text>}`."""
-    state.drop_extras(item, "ResponseCustomToolCall", _CUSTOM_CALL_EXTRAS, pointer)
+    apply_drops(state.ctx, "ResponseCustomToolCall", item, _CUSTOM_CALL_EXTRAS, pointer)
     state.blocks.append(
         {
             "type": "tool_use",

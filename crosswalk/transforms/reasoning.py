@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.output_format import ANTHROPIC_FORMAT_NAME
 from crosswalk.transforms.thinking import (
@@ -122,9 +122,7 @@ def responses_to_anthropic(
     defaulted = max_output_tokens is None
     limit = family_max_tokens(rule, max_output_tokens, ctx, "/max_output_tokens")
     reasoning = reasoning or {}
-    for key in ("context", "mode"):
-        if (value := reasoning.get(key)) is not None:
-            ctx.apply_drop(f"ReasoningReasoning/{key}", f"/reasoning/{key}", value)
+    apply_drops(ctx, "ReasoningReasoning", reasoning, ("context", "mode"), "/reasoning")
     summary, summary_at = _summary(reasoning, ctx)
     effort, effort_at = reasoning.get("effort"), "/reasoning/effort"
     if effort is None and summary is not None:

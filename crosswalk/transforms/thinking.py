@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._policy import ModelRule
 from crosswalk.transforms._registry import transform
 
@@ -242,9 +242,7 @@ def anthropic_to_chat(
             if kind == "adaptive"
             else "BetaThinkingConfigEnabledParam"
         )
-        for key in ("display", "block_binding"):
-            if (value := thinking.get(key)) is not None:
-                ctx.apply_drop(f"{prefix}/{key}", f"/thinking/{key}", value)
+        apply_drops(ctx, prefix, thinking, ("display", "block_binding"), "/thinking")
         if effort is not None:
             return effort
         if kind == "adaptive":

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 from crosswalk.transforms.unions import RESPONSES_HOSTED_TOOLS
 
@@ -218,14 +218,6 @@ def choice_chat_to_responses(
 # ---------------------------------------------------------------------------------
 
 
-def _drop_extras(
-    tool: Mapping[str, Any], definition: str, keys: tuple[str, ...], pointer: str, ctx: Context
-) -> None:
-    for key in keys:
-        if (value := tool.get(key)) is not None:
-            ctx.apply_drop(f"{definition}/{key}", f"{pointer}/{key}", value)
-
-
 def _chat_function(
     tool: Mapping[str, Any], definition: str, pointer: str, ctx: Context
 ) -> dict[str, Any]:
@@ -255,7 +247,7 @@ def _chat_function(
         )
     else:
         fn["strict"] = strict
-    _drop_extras(tool, definition, _FUNCTION_EXTRAS, pointer, ctx)
+    apply_drops(ctx, definition, tool, _FUNCTION_EXTRAS, pointer)
     return {"type": "function", "function": fn}
 
 
@@ -280,7 +272,7 @@ def _chat_custom(tool: Mapping[str, Any], pointer: str, ctx: Context) -> dict[st
         custom["description"] = description
     if (fmt := tool.get("format")) is not None:
         custom["format"] = _chat_format(fmt)
-    _drop_extras(tool, "CustomToolParam", _CUSTOM_EXTRAS, pointer, ctx)
+    apply_drops(ctx, "CustomToolParam", tool, _CUSTOM_EXTRAS, pointer)
     return {"type": "custom", "custom": custom}
 
 
@@ -292,9 +284,9 @@ def _chat_web_search(tool: Mapping[str, Any], pointer: str, ctx: Context) -> dic
     "approximate", "approximate": {"city": "Paris"}}}.
     """
     if tool["type"] in _WEB_SEARCH:
-        _drop_extras(tool, "WebSearchToolParam", ("external_web_access", "filters"), pointer, ctx)
+        apply_drops(ctx, "WebSearchToolParam", tool, ("external_web_access", "filters"), pointer)
     else:
-        _drop_extras(tool, "WebSearchPreviewToolParam", ("search_content_types",), pointer, ctx)
+        apply_drops(ctx, "WebSearchPreviewToolParam", tool, ("search_content_types",), pointer)
     options: dict[str, Any] = {}
     if (size := tool.get("search_context_size")) is not None:
         options["search_context_size"] = size
@@ -321,7 +313,7 @@ class _ChatTools:
         if kind in ("function", "custom"):
             self._declare(tool, pointer, "FunctionToolParam")
         elif kind == "namespace":
-            _drop_extras(tool, "NamespaceToolParam", ("name", "description"), pointer, self.ctx)
+            apply_drops(self.ctx, "NamespaceToolParam", tool, ("name", "description"), pointer)
             for index, inner in enumerate(tool["tools"]):
                 self._declare(inner, f"{pointer}/tools/{index}", "ToolFunction")
         elif kind in _WEB_SEARCH or kind in _WEB_SEARCH_PREVIEW:

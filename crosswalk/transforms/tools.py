@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crosswalk.transforms._context import Context
+from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
 
 # The nested enum row that binds the `tool_choice` value table (mappings/values.yaml); it is
@@ -238,9 +238,7 @@ def _chat_function_tool(tool: Mapping[str, Any], pointer: str, ctx: Context) -> 
     fn["parameters"] = tool["input_schema"]
     if (strict := tool.get("strict")) is not None:
         fn["strict"] = strict
-    for key in _ANTHROPIC_TOOL_EXTRAS:
-        if (value := tool.get(key)) is not None:
-            ctx.apply_drop(f"BetaToolParam/{key}", f"{pointer}/{key}", value)
+    apply_drops(ctx, "BetaToolParam", tool, _ANTHROPIC_TOOL_EXTRAS, pointer)
     return {"type": "function", "function": fn}
 
 
