@@ -22,7 +22,7 @@ from typing import Any
 from crosswalk.transforms import response_ids, tokens
 from crosswalk.transforms._context import Context, apply_drops
 from crosswalk.transforms._registry import transform
-from crosswalk.transforms.completion import ONE_ANSWER, reasoning_and_content
+from crosswalk.transforms.completion import ONE_ANSWER, chat_web_annotation, reasoning_and_content
 from crosswalk.transforms.unions import (
     CHAT_DETAILS_FIELD,
     CHAT_USAGE_DETAILS,
@@ -396,11 +396,21 @@ def id_responses_to_chat(response_id: str, created_at: float, ctx: Context) -> t
 class _Message:
     """The one Chat message a list of output items folds into."""
 
-    __slots__ = ("annotations", "calls", "ctx", "logprobs", "refusals", "texts", "thoughts")
+    __slots__ = (
+        "annotations",
+        "calls",
+        "ctx",
+        "length",
+        "logprobs",
+        "refusals",
+        "texts",
+        "thoughts",
+    )
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.texts: list[str] = []
+        self.length = 0  # characters of text so far: where the next part's offsets start
         self.refusals: list[str] = []
         self.thoughts: list[str] = []
         self.calls: list[Block] = []
@@ -425,20 +435,17 @@ class _Message:
                 self._text(part, f"{pointer}/content/{k}")
 
     def _text(self, part: Mapping[str, Any], pointer: str) -> None:
-        offset = sum(len(t) for t in self.texts)
+        offset = self.length
         for k, annotation in enumerate(part.get("annotations") or ()):
             kind = str(annotation.get("type"))
             if kind == "url_citation":
                 self.annotations.append(
-                    {
-                        "type": "url_citation",
-                        "url_citation": {
-                            "start_index": annotation["start_index"] + offset,
-                            "end_index": annotation["end_index"] + offset,
-                            "title": annotation["title"],
-                            "url": annotation["url"],
-                        },
-                    }
+                    chat_web_annotation(
+                        annotation["url"],
+                        annotation["title"],
+                        annotation["start_index"] + offset,
+                        annotation["end_index"] + offset,
+                    )
                 )
             elif (definition := _DROPPED_ANNOTATIONS.get(kind)) is not None:
                 self.ctx.apply_drop(definition, f"{pointer}/annotations/{k}", annotation)
@@ -459,6 +466,7 @@ class _Message:
                 }
             )
         self.texts.append(part["text"])
+        self.length += len(part["text"])
 
     def call(self, item: Mapping[str, Any]) -> None:
         if item["type"] == "custom_tool_call":
