@@ -27,6 +27,11 @@ def def_of_ref(ref: str) -> str:
     return ref[len(prefix) :]
 
 
+def _segments(pointer: str) -> list[str]:
+    """A JSON Pointer's unescaped segments (RFC 6901)."""
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+
+
 @dataclass
 class SchemaDoc:
     schema_id: str
@@ -115,9 +120,16 @@ class SchemaDoc:
 
     # -- pointers ---------------------------------------------------------------
 
+    def node(self, pointer: str) -> Any:
+        """The schema node at a document pointer (`#/$defs/Def/properties/prop`), raw."""
+        node: Any = self.doc
+        for part in _segments(pointer.removeprefix("#")):
+            node = node[part]
+        return node
+
     def resolve_instance(self, pointer: str) -> list[Field]:
         """`/a/b` -> the fields along the path, through objects only (no arrays)."""
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+        parts = _segments(pointer)
         path: list[Field] = []
         current = [ROOT]
         for i, part in enumerate(parts):

@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 
 from codegen.diagnostics import CodegenError, Diagnostic
-from codegen.schema import SchemaDoc
+from codegen.schema import SchemaDoc, def_of_ref
 from codegen.tables import load_yaml
 
 
@@ -75,20 +75,13 @@ class StreamTable:
         return sum(1 for r in self.rows if r.source is None and (r.drop is not None) == dropped)
 
 
-def _node(doc: Mapping[str, Any], pointer: str) -> Any:
-    node: Any = doc
-    for part in pointer.removeprefix("#").split("/")[1:]:
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
-
-
 def _kinds(schema: SchemaDoc, node: Mapping[str, Any]) -> tuple[str, ...]:
     """A discriminated union's kinds, or an object's properties."""
     if "discriminator" in node:
         return tuple(sorted(node["discriminator"]["mapping"]))
     ref = node.get("$ref")
     if isinstance(ref, str):
-        return _kinds(schema, _node(schema.doc, ref))
+        return _kinds(schema, schema.defs[def_of_ref(ref)])
     return tuple(node.get("properties", {}))
 
 
@@ -140,7 +133,7 @@ def build_stream_table(
         kinds: tuple[str, ...] = ()
         if "at" in spec:
             try:
-                kinds = _kinds(schema, _node(schema.doc, spec["at"]))
+                kinds = _kinds(schema, schema.node(spec["at"]))
             except (KeyError, IndexError, TypeError):
                 problems.append(
                     Diagnostic(where, f"place {name}: {spec['at']} is not in {schema.schema_id}")
