@@ -52,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "serve":
+            return _serve(args)
         return _convert(args)
     except ConversionError as exc:
         label = _LABELS.get(exc.kind, exc.kind.replace("_", " "))
@@ -74,6 +76,27 @@ def _parser() -> argparse.ArgumentParser:
         "OpenAI Responses bodies.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="run the proxy",
+        description="Run the proxy: any client format in front of any upstream format. "
+        "Without --config and --upstream, the upstreams come from ANTHROPIC_API_KEY / "
+        "OPENAI_API_KEY (and their *_BASE_URL); with none, it still serves health and "
+        "models and answers calls with an error.",
+    )
+    serve.add_argument("--config", metavar="FILE", help="a crosswalk.toml")
+    serve.add_argument("--host", help="listen address (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, help="listen port (default 8787)")
+    serve.add_argument(
+        "--upstream",
+        action="append",
+        default=[],
+        metavar="FORMAT=BASE_URL",
+        help="an upstream every model goes to, e.g. chat=http://127.0.0.1:8000/v1",
+    )
+    serve.add_argument(
+        "--upstream-key-env", metavar="VAR", help="the environment variable holding its key"
+    )
     convert = commands.add_parser("convert", help="convert one JSON body")
     kinds = convert.add_subparsers(dest="kind", required=True, metavar="KIND")
     for kind, what in (
@@ -130,6 +153,37 @@ def _parser() -> argparse.ArgumentParser:
                 help="write the stream's complete reply as one JSON body",
             )
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace as with_fields
+    from pathlib import Path
+
+    from crosswalk.proxy import app, config
+
+    try:
+        if args.config:
+            if args.upstream or args.upstream_key_env:
+                raise config.ConfigError(
+                    "--upstream and --upstream-key-env cannot be used with --config"
+                )
+            loaded = config.load(Path(args.config))
+            loaded = with_fields(
+                loaded,
+                host=args.host or loaded.host,
+                port=loaded.port if args.port is None else args.port,
+            )
+        else:
+            loaded = config.from_flags(
+                args.upstream, key_env=args.upstream_key_env, port=args.port, host=args.host
+            )
+    except config.ConfigError as exc:
+        return _fail(EXIT_INPUT, f"configuration: {exc}")
+    try:
+        app.serve(loaded)
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        return _fail(EXIT_INPUT, f"cannot listen on {loaded.host}:{loaded.port}: {exc}")
+    return EXIT_OK
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -285,6 +339,13 @@ def _positive_int(text: str) -> int:
     value = _int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer: {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {text!r}")
     return value
 
 

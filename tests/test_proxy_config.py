@@ -48,6 +48,8 @@ def test_a_file_names_upstreams_routes_and_keys(tmp_path: Path) -> None:
     assert (config.port, config.loss, config.client_keys) == (9000, "strict", {"ck"})
     vllm, claude = config.upstreams
     assert vllm.base_url == "http://127.0.0.1:8000/v1"
+    # Anthropic's base URL is its SDK's: without /v1, which is part of the path.
+    assert claude.base_url == "https://api.anthropic.com"
     assert (vllm.key, vllm.headers, vllm.read_timeout) == ("vk", {"x-team": "eval"}, 30.0)
     assert config.route("claude-sonnet-4-5") == (claude, "claude-sonnet-4-5")
     assert config.route("gpt-5") == (vllm, "qwen3-coder")
@@ -136,7 +138,7 @@ def test_the_vendor_environment_is_the_fallback() -> None:
     }
     config = from_flags([], env=env)
     anthropic, openai = config.upstreams
-    assert (anthropic.format, anthropic.base_url) == ("anthropic", "https://api.anthropic.com/v1")
+    assert (anthropic.format, anthropic.base_url) == ("anthropic", "https://api.anthropic.com")
     assert (openai.format, openai.base_url) == ("responses", "http://127.0.0.1:9999/v1")
     assert config.route("claude-haiku-4-5")[0] is anthropic  # type: ignore[index]
     assert config.route("gpt-5")[0] is openai  # type: ignore[index]

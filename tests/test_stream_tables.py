@@ -26,7 +26,7 @@ import pytest
 from crosswalk.sse import SSEParser
 from crosswalk.stream import events as ev
 from crosswalk.stream.table import TABLES, places
-from crosswalk.stream.translate import READERS, Translator, _read
+from crosswalk.stream.translate import READERS, Translator, read_event
 from tests.stream_edges import EDGES
 from tests.stream_support import FORMATS, OPTIONS
 
@@ -99,7 +99,7 @@ def _reads() -> tuple[Seen, list[str]]:
         for sse, decoded in _decoded(data):
             where = list(places(fmt, decoded))
             allowed = set().union(*(table[p].read for p in where if p in table))
-            produced = {type(e).__name__ for e in _read(reader, sse)}  # type: ignore[arg-type]
+            produced = {type(e).__name__ for e in read_event(reader, sse)}  # type: ignore[arg-type]
             for place in where:
                 if place not in table:
                     problems.append(f"{fmt}: {place} has no row")

@@ -21,6 +21,8 @@ key_env = "VLLM_API_KEY"      # optional
 headers = { "x-team" = "eval" }
 connect_timeout = 10.0
 read_timeout = 600.0
+stream = "client"             # or "always" / "never": for an upstream that only streams,
+                              # or never does; the proxy accumulates or synthesises
 
 [[route]]
 model = "claude-*"            # an exact name, or a glob
@@ -44,12 +46,14 @@ from typing import Any, Literal
 
 Format = Literal["anthropic", "chat", "responses"]
 FORMATS: tuple[Format, ...] = ("anthropic", "chat", "responses")
+StreamMode = Literal["client", "always", "never"]
+STREAM_MODES: tuple[StreamMode, ...] = ("client", "always", "never")
 DEFAULT_PORT = 8787
 DEFAULT_BODY_LIMIT = 32 * 1024 * 1024
 # Where the vendors' SDKs look for their key and base URL: with no file and no flags,
 # the proxy serves what the environment already points at.
 _VENDOR_ENV: tuple[tuple[Format, str, str, str], ...] = (
-    ("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1"),
+    ("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
     ("responses", "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"),
 )
 
@@ -68,6 +72,11 @@ class Upstream:
     headers: Mapping[str, str] = field(default_factory=dict)
     connect_timeout: float = 10.0
     read_timeout: float = 600.0
+    stream: StreamMode = "client"
+
+    def streams(self, client_streams: bool) -> bool:
+        """Whether this upstream is asked for a stream when the client asks for one or not."""
+        return {"client": client_streams, "always": True, "never": False}[self.stream]
 
 
 @dataclass(frozen=True)
@@ -164,10 +173,16 @@ def _key(env: Mapping[str, str], var: str | None, where: str) -> str | None:
     return key
 
 
-def _base_url(url: str, where: str) -> str:
+def _base_url(url: str, where: str, fmt: str) -> str:
+    """The URL the API's paths go under, as each vendor's SDK takes it: OpenAI's with
+    `/v1` (`…/v1` + `/chat/completions`), Anthropic's without (`…` + `/v1/messages`).
+    An Anthropic URL given with `/v1` is taken without it, as the same place."""
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: {url!r} is not an http:// or https:// URL")
-    return url.rstrip("/")
+    url = url.rstrip("/")
+    if fmt == "anthropic" and url.endswith("/v1"):
+        url = url[: -len("/v1")]
+    return url
 
 
 def _upstream(table: Any, where: str, env: Mapping[str, str]) -> Upstream:
@@ -184,6 +199,7 @@ def _upstream(table: Any, where: str, env: Mapping[str, str]) -> Upstream:
             "headers",
             "connect_timeout",
             "read_timeout",
+            "stream",
         ),
     )
     headers = r.get("headers", dict, {})
@@ -191,15 +207,17 @@ def _upstream(table: Any, where: str, env: Mapping[str, str]) -> Upstream:
         if not isinstance(value, str):
             raise ConfigError(f"{where}.headers.{name}: expected a string, got {value!r}")
     key_env = r.get("key_env", str)
+    fmt = r.choice("format", FORMATS, "")
     return Upstream(
         name=r.required("name", str),
-        format=r.choice("format", FORMATS, ""),  # type: ignore[arg-type]
-        base_url=_base_url(r.required("base_url", str), f"{where}.base_url"),
+        format=fmt,  # type: ignore[arg-type]
+        base_url=_base_url(r.required("base_url", str), f"{where}.base_url", fmt),
         key=_key(env, key_env, f"{where}.key_env"),
         key_env=key_env,
         headers=dict(headers),
         connect_timeout=float(r.positive("connect_timeout", (int, float), 10.0)),
         read_timeout=float(r.positive("read_timeout", (int, float), 600.0)),
+        stream=r.choice("stream", STREAM_MODES, "client"),  # type: ignore[arg-type]
     )
 
 
@@ -301,7 +319,7 @@ def from_flags(
             Upstream(
                 name=f"{fmt}-{i}" if len(upstreams) > 1 else fmt,
                 format=fmt,
-                base_url=_base_url(url, where),
+                base_url=_base_url(url, where, fmt),
                 key=_key(env, key_env, "--upstream-key-env"),
                 key_env=key_env,
             )
@@ -313,7 +331,7 @@ def from_flags(
                     Upstream(
                         name=fmt,
                         format=fmt,
-                        base_url=_base_url(env.get(url_var) or default_url, url_var),
+                        base_url=_base_url(env.get(url_var) or default_url, url_var, fmt),
                         key=env[key_var],
                         key_env=key_var,
                     )

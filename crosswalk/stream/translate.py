@@ -74,7 +74,20 @@ def make_writer(target: str, options: Options, *, include_usage: bool = True) ->
     raise ValueError(f"unknown format {target!r}")
 
 
-def _read(reader: Reader, sse: SSEEvent) -> list[ev.Event]:
+def termination(target: str, envelope: Body, *, sequence_from: int = 0) -> bytes:
+    """The error termination of a `target` stream that was relayed unchanged up to
+    here: a stream whose own writer never saw it, so only the failure is written
+    (Responses numbers it after the relayed events, from `sequence_from`)."""
+    writer: Writer
+    if target == "responses":
+        writer = ResponsesWriter(_options(None), sequence_from=sequence_from)
+    else:
+        writer = make_writer(target, _options(None))
+    writer.fail(envelope)
+    return writer.take()
+
+
+def read_event(reader: Reader, sse: SSEEvent) -> list[ev.Event]:
     """One SSE event through the reader; any way the event breaks its format is a
     StreamError. Chat's `[DONE]` is the one data that is not JSON (other readers refuse
     it as a non-object)."""
@@ -151,7 +164,7 @@ class Translator:
             if writer.closed:
                 break
             try:
-                events = _read(reader, sse)
+                events = read_event(reader, sse)
             except StreamError as err:
                 self._fail(_broken(self.target, err))
                 continue
@@ -216,8 +229,15 @@ class Translator:
         self.final = final
         self.writer.finish(final)
 
+    def fail(self, envelope: Body) -> bytes:
+        """End the stream now with `envelope` (a target-format error response), for a
+        failure outside the stream itself; returns the last bytes."""
+        self._fail(envelope)
+        return self.writer.take()
+
     def _fail(self, envelope: Body) -> None:
-        self.error = envelope
+        if not self.writer.closed:
+            self.error = envelope
         self.writer.fail(envelope)
 
 
@@ -271,7 +291,7 @@ def accumulate(
 
     def handle(sse: SSEEvent) -> Body | None:
         try:
-            events = _read(reader, sse)
+            events = read_event(reader, sse)
         except StreamError as err:
             return _broken(target, err)
         for event in events:

@@ -53,9 +53,11 @@ class _Item:
 class ResponsesWriter(Writer):
     format = "responses"
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, *, sequence_from: int = 0) -> None:
+        """`sequence_from`: the first `sequence_number` written, when this writer ends a
+        stream whose earlier events were sent by someone else (a relayed stream)."""
         super().__init__(options)
-        self._seq = 0
+        self._seq = sequence_from
         self._items: list[Body] = []  # finished items, in output order
         self._message: _Item | None = None  # the open message item
         self._by_block: dict[int, _Item] = {}

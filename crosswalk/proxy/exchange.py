@@ -1,0 +1,669 @@
+"""One client call through the proxy: check it, route it, translate it, call the upstream,
+and translate what comes back (a reply, a stream, or an error) into the client's format.
+
+Every way a call can go wrong ends as an answer in the client's own format with the
+status its API would send: the client's mistakes as 4xx naming the field (a JSON Pointer
+in the message, and in `param` for OpenAI clients), the upstream's errors through the
+error tables, an unreachable or silent upstream as 502 / 504, and a stream that breaks
+after it began as that format's error termination. A bug in crosswalk is a 500 whose
+traceback goes to the log, never to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import orjson
+from aiohttp import web
+
+from crosswalk.convert import SCHEMA_IDS, custom_tool_names, run
+from crosswalk.errors import ConversionError, InvalidRequestError, LossError, RefusedError
+from crosswalk.proxy import estimate, wire
+from crosswalk.proxy.call import Call
+from crosswalk.proxy.config import Config, Format, Upstream
+from crosswalk.proxy.metrics import Metrics
+from crosswalk.sse import SSEParser
+from crosswalk.stream.failures import upstream_failure
+from crosswalk.stream.reader import StreamError
+from crosswalk.stream.translate import (
+    READERS,
+    TRUNCATED,
+    Translator,
+    accumulate,
+    read_event,
+    synthesize,
+    termination,
+)
+from crosswalk.transforms import Options
+from crosswalk.validate import validate
+
+log = logging.getLogger("crosswalk.proxy")
+Body = dict[str, Any]
+SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
+# Upstream response headers a client is given back: the id support traces a call by,
+# and how long to wait before retrying.
+_UPSTREAM_ID_HEADERS = ("request-id", "x-request-id")
+
+
+class Refusal(Exception):
+    """A call the proxy answers itself with an error: `status`, a message, the field at
+    fault (a JSON Pointer or a header name) and where the error came from."""
+
+    def __init__(self, status: int, message: str, *, param: str | None = None, kind: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.param = param
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A call routed and translated: what is sent where, and what the reply needs."""
+
+    upstream: Upstream
+    body: Body  # in the upstream's format
+    upstream_stream: bool
+    options: Options  # for converting the reply back (custom tools, loss policy)
+    include_usage: bool  # a Chat client's stream_options.include_usage
+
+
+class Exchange:
+    """The proxy's calls: one instance per server, holding one pooled aiohttp client
+    session per upstream (opened on the server's startup, closed on its cleanup)."""
+
+    def __init__(self, config: Config, metrics: Metrics) -> None:
+        self.config = config
+        self.metrics = metrics
+        self.sessions: dict[str, aiohttp.ClientSession] = {}
+
+    async def open(self) -> None:
+        for upstream in self.config.upstreams:
+            self.sessions[upstream.name] = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
+                timeout=aiohttp.ClientTimeout(
+                    total=None,
+                    sock_connect=upstream.connect_timeout,
+                    sock_read=upstream.read_timeout,
+                ),
+                # The proxy relays bytes; it must not add or lose any of its own.
+                auto_decompress=True,
+                raise_for_status=False,
+            )
+
+    async def close(self) -> None:
+        for session in self.sessions.values():
+            await session.close()
+        self.sessions.clear()
+
+    # -- the call ---------------------------------------------------------------------
+
+    async def handle(self, request: web.Request, client: Format) -> web.StreamResponse:
+        """A call to `/v1/messages`, `/v1/chat/completions` or `/v1/responses`."""
+        return await self._answer(request, Call(client, request.path), self._handle)
+
+    async def count_tokens(self, request: web.Request) -> web.StreamResponse:
+        return await self._answer(request, Call("anthropic", request.path), self._count_tokens)
+
+    async def _answer(
+        self,
+        request: web.Request,
+        call: Call,
+        serve: Callable[[web.Request, Call], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        try:
+            response = await serve(request, call)
+        except Refusal as err:
+            call.error = err.kind
+            response = self.error_response(call, err.status, err.message, param=err.param)
+        except asyncio.CancelledError:
+            call.status, call.error = 499, "disconnected"  # nginx's code for it
+            raise
+        except Exception:
+            log.exception("internal error in request %s", call.request_id)
+            call.error = "internal"
+            response = self.error_response(
+                call, 500, f"internal error in crosswalk (request {call.request_id}; see its log)"
+            )
+        finally:
+            if call.status:
+                self._account(call)
+        return response
+
+    def _account(self, call: Call) -> None:
+        self.metrics.record(
+            call.labels,
+            status=call.status,
+            seconds=call.seconds(),
+            error=call.error,
+            usage=call.usage,
+            loss=call.loss,
+        )
+        log.info("request", extra={"call": call.log_record()})
+
+    async def admit(self, request: web.Request, call: Call) -> tuple[Body, Upstream, str]:
+        """A client's call checked (key, API version, body, model) and routed: its body,
+        the upstream it goes to and the model name it goes under."""
+        passed_key = wire.client_key(request.headers)
+        if not wire.key_allowed(passed_key, self.config.client_keys):
+            raise Refusal(
+                401, "a valid API key is required (x-api-key or Authorization: Bearer)", kind="auth"
+            )
+        if call.client == "anthropic":
+            problem = wire.anthropic_version_problem(request.headers.get("anthropic-version"))
+            if problem:
+                raise Refusal(
+                    400, f"anthropic-version: {problem}", param="anthropic-version", kind="client"
+                )
+        body = await read_body(request, self.config.max_body_bytes)
+        model = body.get("model")
+        if not isinstance(model, str) or not model:
+            raise Refusal(
+                400,
+                "/model: a model name (a non-empty string) is required",
+                param="/model",
+                kind="client",
+            )
+        call.model = model
+        call.stream = body.get("stream") is True
+        routed = self.config.route(model)
+        if routed is None:
+            raise Refusal(
+                404,
+                f"model {model!r} is not served: crosswalk has no upstream configured (give "
+                "--upstream FORMAT=BASE_URL, a crosswalk.toml, or ANTHROPIC_API_KEY / "
+                "OPENAI_API_KEY)",
+                param="/model",
+                kind="route",
+            )
+        call.upstream, call.upstream_model = routed
+        return body, routed[0], routed[1]
+
+    def passed_key(self, request: web.Request) -> str | None:
+        """The client's key, passed on to an upstream that has none of its own, unless
+        clients authenticate to the proxy itself (then the key is the proxy's)."""
+        return None if self.config.client_keys else wire.client_key(request.headers)
+
+    async def _handle(self, request: web.Request, call: Call) -> web.StreamResponse:
+        body, upstream, upstream_model = await self.admit(request, call)
+        plan = self._plan(call, body, upstream, upstream_model)
+        call.upstream_stream = plan.upstream_stream
+        headers = wire.upstream_headers(
+            plan.upstream,
+            client_format=call.client,
+            client_headers=request.headers,
+            passed_key=self.passed_key(request),
+            body=plan.body,
+            stream=plan.upstream_stream,
+        )
+        async with self._post(
+            plan.upstream, wire.upstream_url(plan.upstream), plan.body, headers
+        ) as reply:
+            call.upstream_request_id = next(
+                (reply.headers[h] for h in _UPSTREAM_ID_HEADERS if h in reply.headers), None
+            )
+            if reply.status >= 400:
+                return await self._upstream_error(call, reply)
+            sse = reply.content_type == "text/event-stream"
+            if call.stream:
+                if sse:
+                    return await self._relay(request, call, plan, reply)
+                return await self._synthesized(request, call, plan, reply)
+            if sse:
+                return await self._accumulated(call, plan, reply)
+            return await self._converted(call, plan, reply)
+
+    @contextlib.asynccontextmanager
+    async def _post(
+        self, upstream: Upstream, url: str, body: Body, headers: Mapping[str, str]
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """A call to an upstream; its failure to connect or to answer in time (before
+        a stream began: after, the stream's own termination reports it) is a 502 / 504."""
+        session = self.sessions[upstream.name]
+        try:
+            async with session.post(url, data=orjson.dumps(body), headers=headers) as reply:
+                yield reply
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            raise Refusal(
+                504, f"the upstream {upstream.name!r} did not answer in time", kind="timeout"
+            ) from None
+        except aiohttp.ClientError as err:
+            raise Refusal(
+                502,
+                f"the upstream {upstream.name!r} could not be reached: {_reason(err)}",
+                kind="connect",
+            ) from None
+
+    async def _count_tokens(self, request: web.Request, call: Call) -> web.StreamResponse:
+        """`POST /v1/messages/count_tokens`: asked of an Anthropic upstream, estimated
+        locally for the others (crosswalk/proxy/estimate.py says how)."""
+        body, upstream, upstream_model = await self.admit(request, call)
+        call.stream = False
+        if upstream.format != "anthropic":
+            call.status = 200
+            return web.Response(
+                body=orjson.dumps({"input_tokens": estimate.count_tokens(body)}),
+                content_type="application/json",
+                headers={**self._headers(call), "x-crosswalk-estimate": "local"},
+            )
+        headers = wire.upstream_headers(
+            upstream,
+            client_format="anthropic",
+            client_headers=request.headers,
+            passed_key=self.passed_key(request),
+            body=body,
+            stream=False,
+        )
+        url = upstream.base_url + "/v1/messages/count_tokens"
+        async with self._post(upstream, url, {**body, "model": upstream_model}, headers) as reply:
+            if reply.status >= 400:
+                return await self._upstream_error(call, reply)
+            result = await self._reply_json(call, reply)
+        call.status = 200
+        return web.Response(
+            body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
+        )
+
+    def _plan(self, call: Call, body: Body, upstream: Upstream, upstream_model: str) -> Plan:
+        """The request in the upstream's format. A client's request in another format is
+        validated against its own schema and converted by the request table; one in the
+        upstream's own format is passed on as it is, its model name aside."""
+        strict = self.config.loss == "strict"
+        client = call.client
+        body = {**body, "model": upstream_model}
+        options = Options(strict=strict, custom_tools=custom_tool_names(client, body))
+        if client == upstream.format:
+            converted = body
+        else:
+            try:
+                conversion = run(client, upstream.format, "request", body, options)
+            except InvalidRequestError as err:
+                raise Refusal(400, str(err), param=err.pointer or "/", kind="client") from None
+            except (RefusedError, LossError) as err:
+                raise Refusal(
+                    400,
+                    f"{err} (the {upstream.format} upstream {upstream.name!r} cannot take it)",
+                    param=err.pointer or "/",
+                    kind="client",
+                ) from None
+            converted = conversion.result
+            call.loss += len(conversion.loss)
+            for entry in conversion.loss:
+                log.debug(
+                    "request %s: %s %s: %s",
+                    call.request_id,
+                    entry.kind,
+                    entry.pointer,
+                    entry.reason,
+                )
+        upstream_stream = upstream.streams(call.stream)
+        converted = with_stream(
+            upstream.format, converted, upstream_stream, passthrough=client == upstream.format
+        )
+        stream_options = body.get("stream_options")
+        include_usage = (
+            isinstance(stream_options, Mapping) and stream_options.get("include_usage") is True
+        )
+        return Plan(upstream, converted, upstream_stream, options, include_usage)
+
+    # -- replies ----------------------------------------------------------------------
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        return {wire.REQUEST_ID_HEADERS[call.client]: call.upstream_request_id or call.request_id}
+
+    def error_response(
+        self, call: Call, status: int, message: str, *, param: str | None = None
+    ) -> web.Response:
+        envelope = wire.error_envelope(call.client, status, message, param=param)
+        return self._envelope_response(call, envelope)
+
+    def _envelope_response(self, call: Call, envelope: Body) -> web.Response:
+        call.status = envelope["status"]
+        headers = {**self._headers(call), **(envelope.get("headers") or {})}
+        return web.Response(
+            status=envelope["status"],
+            body=orjson.dumps(envelope["body"]),
+            content_type="application/json",
+            headers=headers,
+        )
+
+    async def _upstream_error(self, call: Call, upstream: aiohttp.ClientResponse) -> web.Response:
+        """An upstream's error reply, in the client's format through the error tables.
+        A body that is not its format's error (a gateway's HTML page, vLLM's flat
+        `{"object": "error", ...}`) still reaches the client as an error with the
+        upstream's status and whatever message it carried."""
+        call.error = "upstream"
+        raw = await upstream.read()
+        source = call.upstream.format if call.upstream else call.client
+        headers = {
+            k: upstream.headers[k]
+            for k in ("retry-after", wire.REQUEST_ID_HEADERS[source])
+            if k in upstream.headers
+        }
+        status = upstream.status if 400 <= upstream.status <= 599 else 502
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            body = None
+        envelope = {"status": status, "headers": headers, "body": body}
+        try:
+            if source == call.client:
+                validate(SCHEMA_IDS[(source, "error")], envelope)
+                converted = envelope
+            else:
+                converted = run(source, call.client, "error", envelope).result
+        except ConversionError:
+            converted = wire.error_envelope(
+                call.client, status, _message_of(body, raw, upstream.status)
+            )
+            retry = headers.get("retry-after")
+            if retry:
+                converted["headers"]["retry-after"] = retry
+        return self._envelope_response(call, converted)
+
+    async def _converted(
+        self, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
+    ) -> web.Response:
+        reply = await self._reply_json(call, upstream)
+        source = plan.upstream.format
+        call.usage = wire.usage_of(source, reply)
+        try:
+            if source == call.client:
+                validate(SCHEMA_IDS[(source, "response")], reply)
+                result = reply
+            else:
+                conversion = run(source, call.client, "response", reply, plan.options)
+                result = conversion.result
+                call.loss += len(conversion.loss)
+        except ConversionError as err:
+            raise Refusal(
+                502, f"the upstream reply cannot be converted: {err}", kind="upstream"
+            ) from None
+        call.status = 200
+        return web.Response(
+            body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
+        )
+
+    async def _reply_json(self, call: Call, upstream: aiohttp.ClientResponse) -> Body:
+        raw = await upstream.read()
+        try:
+            reply = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise Refusal(502, "the upstream's reply is not JSON", kind="upstream") from None
+        if not isinstance(reply, dict):
+            raise Refusal(502, "the upstream's reply is not a JSON object", kind="upstream")
+        return reply
+
+    async def _accumulated(
+        self, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
+    ) -> web.Response:
+        """A non-streaming client in front of an upstream that streamed."""
+        chunks = [chunk async for chunk in upstream.content.iter_any()]
+        result = accumulate(plan.upstream.format, call.client, chunks, plan.options)
+        if result.error is not None:
+            call.error = "stream"
+            return self._envelope_response(call, result.error)
+        call.loss += len(result.loss)
+        call.usage = wire.usage_of(call.client, result.response)
+        call.status = 200
+        return web.Response(
+            body=orjson.dumps(result.response),
+            content_type="application/json",
+            headers=self._headers(call),
+        )
+
+    async def _synthesized(
+        self, request: web.Request, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
+    ) -> web.StreamResponse:
+        """A streaming client in front of an upstream that answered with one body."""
+        reply = await self._reply_json(call, upstream)
+        source = plan.upstream.format
+        call.usage = wire.usage_of(source, reply)
+        try:
+            data, loss = synthesize(
+                source,
+                call.client,
+                reply,
+                plan.options,
+                include_usage=plan.include_usage,
+                check_input=True,
+            )
+        except ConversionError as err:
+            raise Refusal(
+                502, f"the upstream reply cannot be converted: {err}", kind="upstream"
+            ) from None
+        call.loss += len(loss)
+        response = await self._start_stream(request, call)
+        try:
+            await send(response, data)
+            await response.write_eof()
+        except (ClientGone, ConnectionResetError):
+            call.status, call.error = 499, "disconnected"
+        return response
+
+    async def _start_stream(self, request: web.Request, call: Call) -> web.StreamResponse:
+        response = web.StreamResponse(status=200, headers={**SSE_HEADERS, **self._headers(call)})
+        await response.prepare(request)
+        call.status = 200
+        return response
+
+    async def _relay(
+        self, request: web.Request, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
+    ) -> web.StreamResponse:
+        """An upstream stream to a streaming client, each event translated as soon as it
+        is complete. Writing awaits the client (backpressure: a slow client slows the
+        upstream read, nothing piles up here)."""
+        response = await self._start_stream(request, call)
+        self.metrics.open_streams += 1
+        try:
+            if plan.upstream.format == call.client:
+                await self._pass_through(call, upstream, response)
+            else:
+                await self._translate(call, plan, upstream, response)
+            await response.write_eof()
+        except (ClientGone, ConnectionResetError):
+            # The client went away: leaving the upstream's `async with` closes its
+            # connection, which cancels the generation there.
+            call.status, call.error = 499, "disconnected"
+        finally:
+            self.metrics.open_streams -= 1
+        return response
+
+    async def _translate(
+        self,
+        call: Call,
+        plan: Plan,
+        upstream: aiohttp.ClientResponse,
+        response: web.StreamResponse,
+    ) -> None:
+        translator = Translator(
+            plan.upstream.format, call.client, plan.options, include_usage=plan.include_usage
+        )
+        try:
+            async for chunk in upstream.content.iter_any():
+                out = translator.feed(chunk)
+                if out:
+                    await send(response, out)
+                if translator.done:
+                    break
+        except (TimeoutError, aiohttp.ClientError) as err:
+            log.warning("request %s: upstream stream broke: %s", call.request_id, _reason(err))
+        except ClientGone:
+            raise
+        except Exception:
+            # A bug in crosswalk, met in the middle of a stream: the client's stream still
+            # ends as its format ends a failure, and the traceback goes to the log.
+            log.exception("internal error in request %s", call.request_id)
+            call.error = "internal"
+            await send(
+                response,
+                translator.fail(
+                    upstream_failure(
+                        call.client,
+                        f"internal error in crosswalk (request {call.request_id}; see its log)",
+                        500,
+                    )
+                ),
+            )
+            return
+        out = translator.close()
+        if out:
+            await send(response, out)
+        if translator.error is not None:
+            call.error = "stream"
+        call.loss += len(translator.loss)
+        call.usage = wire.usage_of(call.client, translator.final)
+
+    async def _pass_through(
+        self, call: Call, upstream: aiohttp.ClientResponse, response: web.StreamResponse
+    ) -> None:
+        """A stream in the client's own format goes on byte for byte; it is read beside
+        for its usage and its end, and a stream that breaks off is ended with the
+        format's error termination (never left to look like a success)."""
+        tally = Tally(call.client)
+        try:
+            async for chunk in upstream.content.iter_any():
+                await send(response, chunk)
+                tally.feed(chunk)
+        except (TimeoutError, aiohttp.ClientError) as err:
+            log.warning("request %s: upstream stream broke: %s", call.request_id, _reason(err))
+        if not tally.close():
+            call.error = "stream"
+            await send(response, tally.termination())
+        call.usage = wire.usage_of(call.client, tally.response())
+
+
+class ClientGone(Exception):
+    """The client closed its connection while its stream was being written."""
+
+
+async def send(response: web.StreamResponse, data: bytes) -> None:
+    """Write to the client. Its disconnection is told apart from the upstream's: both
+    surface as aiohttp connection errors, but only the upstream's is a failure to report
+    to the client (who is no longer there to be told)."""
+    try:
+        await response.write(data)
+    except ConnectionResetError as err:
+        raise ClientGone from err
+
+
+class Tally:
+    """Follows a stream relayed unchanged: reads it as the translator would, to know its
+    usage and whether it reached its terminal event."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.parser = SSEParser()
+        self.reader = READERS[fmt]()
+        self.broken: str | None = None
+        self.sequence = -1  # the last Responses sequence_number seen
+
+    def feed(self, chunk: bytes) -> None:
+        for sse in self.parser.feed(chunk):
+            if self.broken is not None or self.reader.finished or self.reader.failed:
+                continue
+            try:
+                read_event(self.reader, sse)
+            except StreamError as err:
+                self.broken = str(err)
+            if self.fmt == "responses":
+                self.sequence = max(self.sequence, _sequence_number(sse.data))
+
+    def close(self) -> bool:
+        """True when the stream ended as its format ends (a success or its own error)."""
+        truncated = self.parser.close()
+        if not truncated and self.broken is None and not self.reader.finished:
+            self.reader.end()
+        return self.broken is None and (self.reader.finished or self.reader.failed)
+
+    def termination(self) -> bytes:
+        why = f"malformed upstream stream: {self.broken}" if self.broken else TRUNCATED
+        return termination(
+            self.fmt, upstream_failure(self.fmt, why), sequence_from=self.sequence + 1
+        )
+
+    def response(self) -> Body | None:
+        try:
+            return self.reader.response()
+        except (StreamError, KeyError, TypeError):
+            return None
+
+
+def _sequence_number(data: str) -> int:
+    head = data[:200]
+    at = head.find('"sequence_number":')
+    if at < 0:
+        return -1
+    digits = ""
+    for ch in head[at + len('"sequence_number":') :].lstrip():
+        if not ch.isdigit():
+            break
+        digits += ch
+    return int(digits) if digits else -1
+
+
+def with_stream(fmt: Format, body: Body, stream: bool, *, passthrough: bool) -> Body:
+    """`body` asking its upstream for a stream or not. A translated Chat stream asks for
+    the usage chunk, which the client's own format reports at its end whatever the
+    client asked; a Chat request passed through keeps the client's own choice."""
+    body = {**body}
+    if stream:
+        body["stream"] = True
+        if fmt == "chat" and not passthrough:
+            options = body.get("stream_options")
+            options = {**options} if isinstance(options, Mapping) else {}
+            options["include_usage"] = True
+            body["stream_options"] = options
+    else:
+        body.pop("stream", None)
+        body.pop("stream_options", None)
+    return body
+
+
+async def read_body(request: web.Request, limit: int) -> Body:
+    """The client's JSON body, or a Refusal naming what is wrong with it."""
+    if request.content_length is not None and request.content_length > limit:
+        raise Refusal(413, f"the request body is larger than {limit} bytes", kind="client")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise Refusal(
+            413, f"the request body is larger than {limit} bytes", kind="client"
+        ) from None
+    if len(raw) > limit:
+        raise Refusal(413, f"the request body is larger than {limit} bytes", kind="client")
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
+        raise Refusal(400, f"the request body is not valid JSON: {err}", kind="client") from None
+    if not isinstance(body, dict):
+        raise Refusal(400, "/: the request body must be a JSON object", param="/", kind="client")
+    return body
+
+
+def _message_of(body: Any, raw: bytes, status: int) -> str:
+    """The message an upstream error carried, in whichever shape it came."""
+    if isinstance(body, dict):
+        error = body.get("error")
+        for found in (
+            error.get("message") if isinstance(error, dict) else error,
+            body.get("message"),
+            body.get("detail"),
+        ):
+            if isinstance(found, str) and found:
+                return found
+    text = raw[:500].decode("utf-8", "replace").strip()
+    return f"the upstream answered {status}" + (f": {text}" if text else "")
+
+
+def _reason(err: BaseException) -> str:
+    return str(err) or type(err).__name__
+
+
+__all__ = ["Exchange", "Refusal", "Tally", "read_body", "with_stream"]
