@@ -12,9 +12,14 @@ SETUP_STAMP := $(VENV)/.crosswalk-setup
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.crosswalk-bench
 LINTED := crosswalk codegen tests bench
-RUN_FIXTURE := tests/fixtures/claude_code_tool_read_image_with_thinking.json
 
-.PHONY: setup regen check-generated lint test run bench schemas
+# Claude Code and Codex CLI for the real-client tests (tests/test_proxy_real_clients.py):
+# pinned, from npm; their native binaries ship inside the packages and run offline.
+E2E_DIR := .e2e
+E2E_STAMP := $(E2E_DIR)/.crosswalk-e2e
+E2E_PACKAGES := @anthropic-ai/claude-code@2.1.328 @openai/codex@0.169.0
+
+.PHONY: setup regen check-generated lint test run bench schemas e2e-clients
 
 setup: $(SETUP_STAMP)
 
@@ -29,6 +34,16 @@ $(BENCH_STAMP): pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip install --disable-pip-version-check -e '.[bench]'
 	touch $@
 
+e2e-clients: $(E2E_STAMP)
+
+$(E2E_STAMP): Makefile
+	mkdir -p $(E2E_DIR)
+	echo '*' > $(E2E_DIR)/.gitignore
+	npm install --prefix $(E2E_DIR) --no-audit --no-fund --no-save $(E2E_PACKAGES)
+	$(E2E_DIR)/node_modules/.bin/claude --version
+	$(E2E_DIR)/node_modules/.bin/codex --version
+	touch $@
+
 regen: setup
 	$(PY) -m codegen
 
@@ -41,11 +56,13 @@ lint: setup
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --strict generated/converters generated/policy.py
 
-test: setup check-generated lint
+test: setup e2e-clients check-generated lint
 	$(PY) -m pytest
 
+# The proxy on 127.0.0.1:8787. Upstreams come from ANTHROPIC_API_KEY / OPENAI_API_KEY
+# (and their *_BASE_URL), or from ARGS: make run ARGS="--upstream chat=http://127.0.0.1:8000/v1"
 run: setup
-	$(VENV)/bin/crosswalk convert request --from anthropic --to chat $(RUN_FIXTURE)
+	$(VENV)/bin/crosswalk serve $(ARGS)
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python bench/bench_requests.py

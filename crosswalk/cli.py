@@ -97,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--upstream-key-env", metavar="VAR", help="the environment variable holding its key"
     )
+    serve.add_argument(
+        "--upstream-model",
+        metavar="NAME",
+        help="send every call under this model name, whatever the client asks for",
+    )
     convert = commands.add_parser("convert", help="convert one JSON body")
     kinds = convert.add_subparsers(dest="kind", required=True, metavar="KIND")
     for kind, what in (
@@ -163,9 +168,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         if args.config:
-            if args.upstream or args.upstream_key_env:
+            if args.upstream or args.upstream_key_env or args.upstream_model:
                 raise config.ConfigError(
-                    "--upstream and --upstream-key-env cannot be used with --config"
+                    "--upstream, --upstream-key-env and --upstream-model cannot be used "
+                    "with --config (routes go in the file)"
                 )
             loaded = config.load(Path(args.config))
             loaded = with_fields(
@@ -175,7 +181,11 @@ def _serve(args: argparse.Namespace) -> int:
             )
         else:
             loaded = config.from_flags(
-                args.upstream, key_env=args.upstream_key_env, port=args.port, host=args.host
+                args.upstream,
+                key_env=args.upstream_key_env,
+                upstream_model=args.upstream_model,
+                port=args.port,
+                host=args.host,
             )
     except config.ConfigError as exc:
         return _fail(EXIT_INPUT, f"configuration: {exc}")

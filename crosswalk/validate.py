@@ -79,13 +79,27 @@ def _check(validate_python: Callable[[Any], Any], body: object) -> None:
 
 
 def _invalid(exc: ValidationError, body: object) -> InvalidRequestError:
-    """The first pydantic error, as a pointer into `body` and a one-line message."""
-    first = exc.errors(include_url=False, include_context=False, include_input=False)[0]
-    loc = first["loc"]
-    message = first["msg"]
-    if first["type"] == "missing" and loc:
-        message = f"{message}: {loc[-1]}"
-    return InvalidRequestError(loc_to_pointer(loc, body), message)
+    """The pydantic error that reaches deepest into `body`, as a pointer and a one-line
+    message. A value that fits no member of a union gets one error per member; the one
+    that got furthest names the field a person has to fix (`/input/0/content`, not
+    `/input` for not being a string), and the first of equals is kept."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    best = errors[0]
+    pointer = loc_to_pointer(best["loc"], body)
+    depth = pointer.count("/")
+    # A pointer has at most as many steps as its loc, so the errors are tried longest loc
+    # first and the search stops where no loc could go deeper (a body that fits no union
+    # member can have thousands of errors).
+    for error in sorted(errors[1:], key=lambda e: -len(e["loc"])):
+        if len(error["loc"]) <= depth:
+            break
+        candidate = loc_to_pointer(error["loc"], body)
+        if candidate.count("/") > depth:
+            best, pointer, depth = error, candidate, candidate.count("/")
+    message = best["msg"]
+    if best["type"] == "missing" and best["loc"]:
+        message = f"{message}: {best['loc'][-1]}"
+    return InvalidRequestError(pointer, message)
 
 
 def loc_to_pointer(loc: Sequence[str | int], data: object) -> str:

@@ -38,14 +38,23 @@ def model_for(upstream: str) -> str:
     return f"via-{upstream}"
 
 
+# Upstream variants, each behind its own model prefix (`slow-via-chat`).
+VARIANTS: dict[str, dict[str, Any]] = {
+    "": {},
+    "slow-": {"read_timeout": 0.5},
+    "never-": {"stream": "never"},  # answers streaming clients with one body
+    "always-": {"stream": "always"},  # streams to non-streaming clients
+}
+
+
 def config_document(double_url: str, **server: Any) -> dict[str, Any]:
-    """A crosswalk.toml (as parsed) with one upstream of each format at the double, and
-    `slow-<format>` upstreams with a 0.5 s read timeout."""
+    """A crosswalk.toml (as parsed) with one upstream of each format and VARIANT at the
+    double."""
     upstreams: list[dict[str, Any]] = []
     routes: list[dict[str, Any]] = []
     for fmt in FORMATS:
         base = double_url if fmt == "anthropic" else f"{double_url}/v1"
-        for prefix, extra in (("", {}), ("slow-", {"read_timeout": 0.5})):
+        for prefix, extra in VARIANTS.items():
             upstreams.append(
                 {
                     "name": prefix + fmt,
@@ -101,15 +110,21 @@ class Servers:
 
 
 @contextmanager
-def servers(env: Mapping[str, str] = ENV, **server: Any) -> Iterator[Servers]:
-    """The double and a proxy in front of it, for the duration of the block."""
+def servers(
+    env: Mapping[str, str] = ENV, *, upstreams: bool = True, **server: Any
+) -> Iterator[Servers]:
+    """The double and a proxy in front of it (with no upstream at all when `upstreams`
+    is false), for the duration of the block; `server` are `[server]` settings."""
     loop = Loop()
     double = Double()
     runners: list[web.AppRunner] = []
     try:
         runner, double_url = loop.run(start(double.app()))
         runners.append(runner)
-        config = parse(config_document(double_url, **server), env)
+        document = config_document(double_url, **server)
+        if not upstreams:
+            document = {"server": server}
+        config = parse(document, env)
         app = make_app(config)
         runner, proxy_url = loop.run(start(app))
         runners.append(runner)
@@ -117,4 +132,18 @@ def servers(env: Mapping[str, str] = ENV, **server: Any) -> Iterator[Servers]:
     finally:
         for runner in reversed(runners):
             loop.run(runner.cleanup())
+        loop.stop()
+
+
+@contextmanager
+def proxy_only(config: Config) -> Iterator[str]:
+    """A proxy serving `config` (its upstreams wherever the config says), by its URL."""
+    loop = Loop()
+    try:
+        runner, url = loop.run(start(make_app(config)))
+        try:
+            yield url
+        finally:
+            loop.run(runner.cleanup())
+    finally:
         loop.stop()

@@ -148,3 +148,11 @@ def test_no_upstream_at_all_still_starts() -> None:
     config = from_flags([], env={})
     assert config.upstreams == () and config.route("anything") is None
     assert parse({}, {}).route("x") is None
+
+
+def test_one_upstream_model_for_every_client_model() -> None:
+    config = from_flags(["chat=http://localhost:8000/v1"], upstream_model="qwen3-coder", env={})
+    upstream, model = config.route("claude-opus-4-8") or (None, None)
+    assert (upstream and upstream.name, model) == ("chat", "qwen3-coder")
+    with pytest.raises(ConfigError, match="needs exactly one upstream, not 0"):
+        from_flags([], upstream_model="qwen3-coder", env={})

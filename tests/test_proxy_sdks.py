@@ -59,8 +59,9 @@ def prompt(scenario: str) -> str:
     return f"Please answer. scenario:{scenario}"
 
 
-def create(proxy: Servers, client: str, upstream: str, scenario: str) -> Body:
-    model = model_for(upstream)
+def create(proxy: Servers, client: str, upstream: str, scenario: str, *, variant: str = "") -> Body:
+    """A plain call through the SDK; `variant` picks an upstream variant (`never-`)."""
+    model = variant + model_for(upstream)
     if client == "anthropic":
         a = anthropic.Anthropic(base_url=proxy.proxy_url, api_key="client-key")
         message = a.messages.create(
@@ -76,9 +77,11 @@ def create(proxy: Servers, client: str, upstream: str, scenario: str) -> Body:
     return o.responses.create(model=model, input=prompt(scenario)).model_dump(mode="json")
 
 
-def stream_final(proxy: Servers, client: str, upstream: str, scenario: str) -> Body:
+def stream_final(
+    proxy: Servers, client: str, upstream: str, scenario: str, *, variant: str = ""
+) -> Body:
     """The final object of the SDK's own stream helper."""
-    model = model_for(upstream)
+    model = variant + model_for(upstream)
     if client == "anthropic":
         a = anthropic.Anthropic(base_url=proxy.proxy_url, api_key="client-key")
         with a.messages.stream(

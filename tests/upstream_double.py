@@ -14,7 +14,8 @@ status-NNN (an error reply with that status, in the format's own error shape), m
 (a 200 whose body is not JSON), html (a proxy's HTML error page), slow (no answer for
 10 s), stall (a stream that stops sending for 10 s), reset (the connection is cut
 mid-stream), drip (events 50 ms apart), long (events 50 ms apart for a minute; for
-disconnect tests).
+disconnect tests); and the scripted turns of tests/upstream_script.py, `run-TOKEN` and
+`patch-TOKEN`, which have a CLI run a tool and then report what it printed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import orjson
 from aiohttp import web
 
 from crosswalk.stream import accumulate
+from tests.upstream_script import STREAMS as SCRIPTED
+from tests.upstream_script import scripted
 
 Body = dict[str, Any]
 STREAMS = Path(__file__).parent / "fixtures" / "streams"
@@ -105,8 +108,15 @@ class Double:
         self.seen.append(Seen(request.path, dict(request.headers), body))
         fmt = FORMAT_OF_PATH[request.path]
         found = _SCENARIO.findall(raw)
-        scenario = "text" if after_tool(fmt, body) or not found else found[-1].decode()
         streaming = body.get("stream") is True
+        turn = scripted(fmt, found[-1].decode(), body) if found else None
+        if turn is not None:
+            data = SCRIPTED[fmt](turn, str(body.get("model")))
+            if streaming:
+                return await self._stream(request, fmt, "scripted", data)
+            reply = accumulate(fmt, fmt, [data])
+            return web.json_response(reply.response, headers=_id_headers(fmt))
+        scenario = "text" if after_tool(fmt, body) or not found else found[-1].decode()
         if scenario.startswith("status-"):
             return error_reply(fmt, int(scenario.removeprefix("status-")))
         if scenario == "malformed":

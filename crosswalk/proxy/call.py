@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from crosswalk.loss import LossEntry
 from crosswalk.proxy.config import Format, Upstream
 from crosswalk.proxy.metrics import Labels
 from crosswalk.transforms.tokens import Tokens
+
+_LOGGED_LOSS = 50
+_HEADER_BYTES = 2048
 
 
 def new_request_id() -> str:
@@ -38,7 +43,8 @@ class Call:
     # (an error reply), connect, timeout, stream (broke mid-stream), internal (a bug).
     error: str | None = None
     usage: Tokens | None = None
-    loss: int = 0
+    loss: list[LossEntry] = field(default_factory=list)
+    inert: int = 0
     upstream_request_id: str | None = None
 
     @property
@@ -54,6 +60,28 @@ class Call:
             ("upstream", self.upstream.name if self.upstream else ""),
             ("direction", self.direction),
         )
+
+    def lost(self, entries: Iterable[LossEntry]) -> None:
+        """Record a conversion's losses. Inert drops (an id or a timestamp the target
+        makes itself) are counted apart: a Chat reply's `created` is dropped from
+        every Anthropic message, and is no one's lost data."""
+        for entry in entries:
+            if entry.inert:
+                self.inert += 1
+            else:
+                self.loss.append(entry)
+
+    def loss_header(self) -> str:
+        """The lost fields' pointers, comma-separated, at most _HEADER_BYTES long."""
+        shown: list[str] = []
+        size = 0
+        for entry in self.loss:
+            size += len(entry.pointer) + 2
+            if size > _HEADER_BYTES:
+                shown.append(f"... {len(self.loss) - len(shown)} more")
+                break
+            shown.append(entry.pointer)
+        return ", ".join(shown)
 
     def seconds(self) -> float:
         return time.monotonic() - self.started
@@ -72,9 +100,12 @@ class Call:
             "status": self.status,
             "error": self.error,
             "latency_ms": round(self.seconds() * 1000, 2),
-            "loss": self.loss,
+            "loss": len(self.loss),
+            "inert_drops": self.inert,
             "upstream_request_id": self.upstream_request_id,
         }
+        if self.loss:
+            record["loss_pointers"] = [e.pointer for e in self.loss[:_LOGGED_LOSS]]
         if self.usage is not None:
             record["tokens"] = {
                 "input": self.usage.input,

@@ -9,7 +9,7 @@ never part of a repr, and so never of a log line.
 [server]
 host = "127.0.0.1"
 port = 8787
-loss = "lenient"              # or "strict": a conversion that would lose data is refused
+loss = "lenient"              # or "strict": a request that would lose data is refused
 max_body_bytes = 33554432
 client_keys_env = ["CROSSWALK_CLIENT_KEY"]   # optional: clients must present one
 
@@ -299,13 +299,16 @@ def from_flags(
     upstreams: Sequence[str],
     *,
     key_env: str | None = None,
+    upstream_model: str | None = None,
     port: int | None = None,
     host: str | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Config:
-    """`--upstream FORMAT=BASE_URL [--upstream-key-env VAR]`, or, with no upstream
-    flag, the vendors' environment variables; with neither, no upstream at all (the
-    proxy still serves health and models, and answers calls with a clear error)."""
+    """`--upstream FORMAT=BASE_URL [--upstream-key-env VAR] [--upstream-model NAME]`,
+    or, with no upstream flag, the vendors' environment variables; with neither, no
+    upstream at all (the proxy still serves health and models, and answers calls with a
+    clear error). `upstream_model` sends every call under that one name, whatever model
+    the client asked for (Claude Code asks for Claude models by name)."""
     env = os.environ if env is None else env
     found: list[Upstream] = []
     for i, spec in enumerate(upstreams):
@@ -337,7 +340,14 @@ def from_flags(
                     )
                 )
     routes: tuple[Route, ...] = ()
-    if len(found) > 1 and not upstreams:
+    if upstream_model is not None:
+        if len(found) != 1:
+            raise ConfigError(
+                f"--upstream-model: needs exactly one upstream, not {len(found)} "
+                "(route several in a crosswalk.toml)"
+            )
+        routes = (Route("*", found[0].name, upstream_model),)
+    elif len(found) > 1 and not upstreams:
         # Both vendors configured: each keeps its own models.
         routes = (Route("claude-*", "anthropic"), Route("*", "responses"))
     return Config(

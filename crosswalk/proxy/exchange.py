@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -45,6 +45,9 @@ from crosswalk.validate import validate
 
 log = logging.getLogger("crosswalk.proxy")
 Body = dict[str, Any]
+# The fields a conversion dropped or coerced so far (a stream's reply-side losses are
+# known only at its end: they are in the call's log line).
+LOSS_HEADER = "x-crosswalk-loss"
 SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 # Upstream response headers a client is given back: the id support traces a call by,
 # and how long to wait before retrying.
@@ -70,7 +73,7 @@ class Plan:
     upstream: Upstream
     body: Body  # in the upstream's format
     upstream_stream: bool
-    options: Options  # for converting the reply back (custom tools, loss policy)
+    options: Options  # for converting the reply back (the client's custom tools)
     include_usage: bool  # a Chat client's stream_options.include_usage
 
 
@@ -143,7 +146,7 @@ class Exchange:
             seconds=call.seconds(),
             error=call.error,
             usage=call.usage,
-            loss=call.loss,
+            loss=len(call.loss),
         )
         log.info("request", extra={"call": call.log_record()})
 
@@ -273,16 +276,27 @@ class Exchange:
     def _plan(self, call: Call, body: Body, upstream: Upstream, upstream_model: str) -> Plan:
         """The request in the upstream's format. A client's request in another format is
         validated against its own schema and converted by the request table; one in the
-        upstream's own format is passed on as it is, its model name aside."""
-        strict = self.config.loss == "strict"
+        upstream's own format is passed on as it is, its model name aside.
+
+        The strict loss policy holds the request to it: what the client sent must reach
+        the upstream whole, or the call is refused before it is made. The reply is
+        converted leniently, its losses reported (log line, LOSS_HEADER): the upstream
+        has already answered, and metadata such as a Chat `system_fingerprint` that an
+        Anthropic message has no place for would otherwise fail every call."""
         client = call.client
         body = {**body, "model": upstream_model}
-        options = Options(strict=strict, custom_tools=custom_tool_names(client, body))
+        options = Options(custom_tools=custom_tool_names(client, body))
         if client == upstream.format:
             converted = body
         else:
             try:
-                conversion = run(client, upstream.format, "request", body, options)
+                conversion = run(
+                    client,
+                    upstream.format,
+                    "request",
+                    body,
+                    replace(options, strict=self.config.loss == "strict"),
+                )
             except InvalidRequestError as err:
                 raise Refusal(400, str(err), param=err.pointer or "/", kind="client") from None
             except (RefusedError, LossError) as err:
@@ -293,7 +307,7 @@ class Exchange:
                     kind="client",
                 ) from None
             converted = conversion.result
-            call.loss += len(conversion.loss)
+            call.lost(conversion.loss)
             for entry in conversion.loss:
                 log.debug(
                     "request %s: %s %s: %s",
@@ -315,7 +329,12 @@ class Exchange:
     # -- replies ----------------------------------------------------------------------
 
     def _headers(self, call: Call) -> dict[str, str]:
-        return {wire.REQUEST_ID_HEADERS[call.client]: call.upstream_request_id or call.request_id}
+        headers = {
+            wire.REQUEST_ID_HEADERS[call.client]: call.upstream_request_id or call.request_id
+        }
+        if call.loss:
+            headers[LOSS_HEADER] = call.loss_header()
+        return headers
 
     def error_response(
         self, call: Call, status: int, message: str, *, param: str | None = None
@@ -380,7 +399,7 @@ class Exchange:
             else:
                 conversion = run(source, call.client, "response", reply, plan.options)
                 result = conversion.result
-                call.loss += len(conversion.loss)
+                call.lost(conversion.loss)
         except ConversionError as err:
             raise Refusal(
                 502, f"the upstream reply cannot be converted: {err}", kind="upstream"
@@ -409,7 +428,7 @@ class Exchange:
         if result.error is not None:
             call.error = "stream"
             return self._envelope_response(call, result.error)
-        call.loss += len(result.loss)
+        call.lost(result.loss)
         call.usage = wire.usage_of(call.client, result.response)
         call.status = 200
         return web.Response(
@@ -438,7 +457,7 @@ class Exchange:
             raise Refusal(
                 502, f"the upstream reply cannot be converted: {err}", kind="upstream"
             ) from None
-        call.loss += len(loss)
+        call.lost(loss)
         response = await self._start_stream(request, call)
         try:
             await send(response, data)
@@ -517,7 +536,7 @@ class Exchange:
             await send(response, out)
         if translator.error is not None:
             call.error = "stream"
-        call.loss += len(translator.loss)
+        call.lost(translator.loss)
         call.usage = wire.usage_of(call.client, translator.final)
 
     async def _pass_through(
