@@ -58,10 +58,10 @@ def test_accumulate_and_synthesise_from_the_command_line(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     message = json.loads(done.stdout)
-    assert [b["type"] for b in message["content"]] == [
-        "tool_use"
-    ]  # OpenAI's own reasoning: dropped
-    assert json.loads(done.stderr)  # ... and reported
+    # OpenAI's own reasoning rides in the thinking block's signature.
+    assert [b["type"] for b in message["content"]] == ["thinking", "tool_use"]
+    assert message["content"][0]["signature"].startswith("crosswalk.openai.reasoning:gAAAAAB")
+    assert json.loads(done.stderr)  # the request echoes are reported
     reply = tmp_path / "reply.json"
     reply.write_bytes(done.stdout)
     streamed = _run(

@@ -9,8 +9,9 @@ events without one). A thinking block's signature goes out whole, in one
 `signature_delta` just before its stop (the SDK keeps only the last one it sees).
 
 Block fates follow the response tables: Chat reasoning becomes thinking with an empty
-signature; reasoning sealed by OpenAI is dropped (Anthropic cannot verify it); a
-reasoning block whose origin is pending is held back until its stop tells which.
+signature; reasoning sealed by OpenAI becomes thinking whose signature carries the
+sealed state (signatures.wrap_openai), for the client to replay; a reasoning block
+whose state is not known yet is held back until it is, and dropped if it never comes.
 Tool-call ids are sanitised (ids.py); a custom tool's raw input is streamed as the JSON
 of `{"input": <text>}`, as the request tables declare custom tools to Anthropic.
 """
@@ -21,7 +22,7 @@ import orjson
 
 from crosswalk.stream import events as ev
 from crosswalk.stream.writer import Body, Writer, sse
-from crosswalk.transforms import Options, response_ids, tokens
+from crosswalk.transforms import Options, response_ids, signatures, tokens
 from crosswalk.transforms.ids import ToolIdMap
 from crosswalk.transforms.tools import CUSTOM_TOOL_INPUT
 
@@ -52,7 +53,7 @@ class _Block:
     __slots__ = ("custom", "held", "index", "kind", "redacted", "signature", "started")
 
     def __init__(self, kind: str) -> None:
-        self.kind = kind  # text | thinking | tool_use | dropped | pending
+        self.kind = kind  # text | thinking | thinking_held | tool_use | pending
         self.index = -1
         self.started = False
         self.custom = False
@@ -164,8 +165,9 @@ class AnthropicWriter(Writer):
             # (the response tables' rule), sent in message_delta.
             block = _Block("refusal")
         elif e.kind == "reasoning":
-            # Opened by its first content: the next event says thinking or redacted.
-            kind = {"openai": "dropped", "pending": "pending"}.get(e.origin, "thinking")
+            # Opened by its first content: the next event says thinking or redacted. An
+            # OpenAI item's state comes as its own event (at once, or at its done).
+            kind = "pending" if e.origin in ("openai", "pending") else "thinking"
             block = _Block(kind)
         else:
             block = _Block("tool_use")
@@ -186,13 +188,23 @@ class AnthropicWriter(Writer):
         if block is not None and block.started:
             self._delta(block, {"type": "text_delta", "text": e.text})
 
+    def _release(self, block: _Block) -> None:
+        """A held block whose state is known now: opened, with the text held so far."""
+        block.kind = "thinking"
+        self._thinking_open(block)
+        if block.held:
+            self._delta(block, {"type": "thinking_delta", "thinking": "".join(block.held)})
+            block.held.clear()
+
     def _reasoning(self, e: ev.ReasoningDelta) -> None:
         block = self._blocks.get(e.index)
-        if block is None or block.kind == "dropped":
+        if block is None:
             return
         if block.kind == "pending":
             block.held.append(e.text)
             return
+        if block.kind == "thinking_held":
+            self._release(block)
         self._thinking_open(block)
         if block.redacted is None:
             self._delta(block, {"type": "thinking_delta", "thinking": e.text})
@@ -218,7 +230,8 @@ class AnthropicWriter(Writer):
     def _encrypted(self, e: ev.Encrypted) -> None:
         block = self._blocks.get(e.index)
         if block is not None and not block.started:
-            block.kind = "dropped"
+            block.signature = [signatures.wrap_openai(e.data)]
+            block.kind = "thinking_held"
 
     def _args(self, e: ev.ToolArgsDelta) -> None:
         block = self._blocks.get(e.index)
@@ -232,15 +245,12 @@ class AnthropicWriter(Writer):
         if block is None:
             return
         if block.kind == "thinking_held":
-            # A pending block turned out signed: its held text goes out now, whole.
-            block.kind = "thinking"
-            self._thinking_open(block)
-            if block.held:
-                self._delta(block, {"type": "thinking_delta", "thinking": "".join(block.held)})
-        elif block.kind in ("thinking",):
+            # A held block turned out signed: its held text goes out now, whole.
+            self._release(block)
+        elif block.kind == "thinking":
             self._thinking_open(block)
         if not block.started:
-            return  # dropped, or pending without a signature (the response tables drop it)
+            return  # pending without any state (the response tables drop it)
         if block.kind == "thinking" and block.signature:
             self._delta(block, {"type": "signature_delta", "signature": "".join(block.signature)})
         elif block.custom:

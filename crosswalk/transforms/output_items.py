@@ -12,9 +12,12 @@ client's custom tools (`Options.custom_tools`, from the request); a web search
 table, usage goes through tokens.py, and item ids derive from the message id
 (response_ids.item_id, index = position in `output`).
 
-Responses -> Anthropic: the inverse. Reasoning items become thinking blocks only when
-their `encrypted_content` was made by signatures.py: OpenAI's own encrypted reasoning
-cannot be shown to Anthropic, so such items are dropped with a loss entry. Custom tool
+Responses -> Anthropic: the inverse. Reasoning items become thinking blocks: one whose
+`encrypted_content` was made by signatures.py gives its Anthropic block back byte for
+byte; OpenAI's own encrypted reasoning travels in the block's signature (wrapped by
+signatures.wrap_openai), so an Anthropic client that replays it gives the Responses
+upstream its state back; an item with no encrypted content at all is dropped with a
+loss entry (nothing an Anthropic client could replay). Custom tool
 calls become `tool_use` with input `{"input": <text>}`; tool-call ids are sanitised for
 Anthropic (ids.py). A refusal part becomes `stop_details`, with stop_reason `refusal`.
 
@@ -434,9 +437,9 @@ _MESSAGE_EXTRAS = ("phase", "status")
 _CUSTOM_CALL_EXTRAS = ("async", "caller", "namespace")
 _CALL_EXTRAS = (*_CUSTOM_CALL_EXTRAS, "status")
 _CALL_TYPES = frozenset({"function_call", "custom_tool_call"})
-_FOREIGN_REASONING = (
-    "its encrypted_content was not made from an Anthropic thinking block (OpenAI's own "
-    "encrypted reasoning, or none): Anthropic cannot verify it, so no thinking block is sent"
+_UNSTATED_REASONING = (
+    "a reasoning item without encrypted_content has no state a client could replay: no "
+    "thinking block is sent"
 )
 # The only web search failure Anthropic can name without a reason from the source.
 _SEARCH_FAILED = "unavailable"
@@ -473,20 +476,20 @@ def _message(state: _Content, item: Item, pointer: str) -> None:
 
 
 def _reasoning(state: _Content, item: Item, pointer: str) -> None:
-    """A reasoning item made from an Anthropic block -> that block again, byte for byte.
+    """A reasoning item -> a thinking block: a block made from an Anthropic one comes
+    back byte for byte, OpenAI's own encrypted reasoning rides in the signature.
 
     The thinking text is the summary parts joined by blank lines (the reasoning_text
     content parts when there is no summary); the signature or redacted data is decoded
-    from encrypted_content. Anything else is dropped whole (see _FOREIGN_REASONING).
+    from encrypted_content. An item with none is dropped whole (_UNSTATED_REASONING).
     """
     ctx = state.ctx
     encrypted = item.get("encrypted_content")
-    decoded = signatures.decode(encrypted) if encrypted is not None else None
-    if decoded is None:
-        ctx.dropped(pointer, _FOREIGN_REASONING)
+    if not encrypted:
+        ctx.dropped(pointer, _UNSTATED_REASONING)
         return
     apply_drops(state.ctx, "ResponseReasoningItem", item, ("status",), pointer)
-    kind, payload = decoded
+    kind, payload = signatures.decode(encrypted) or ("thinking", signatures.wrap_openai(encrypted))
     summary = [part["text"] for part in item["summary"]]
     content = [part["text"] for part in item.get("content") or ()]
     if kind == "redacted_thinking":
