@@ -34,6 +34,12 @@ def validate(schema_id: str, body: object) -> None:
     _check(_validator(schema_id), body)
 
 
+def prepare(schema_id: str) -> None:
+    """Import and build `schema_id`'s validator now (it takes up to a second), so that
+    a server's first request does not wait for it."""
+    _validator(schema_id)
+
+
 def validate_with(model: type[BaseModel], body: object) -> None:
     """`validate` against an explicit pydantic model: the same errors, no ROOTS lookup.
 

@@ -111,10 +111,15 @@ class Servers:
 
 @contextmanager
 def servers(
-    env: Mapping[str, str] = ENV, *, upstreams: bool = True, **server: Any
+    env: Mapping[str, str] = ENV,
+    *,
+    upstreams: bool = True,
+    routes: list[dict[str, Any]] | None = None,
+    **server: Any,
 ) -> Iterator[Servers]:
     """The double and a proxy in front of it (with no upstream at all when `upstreams`
-    is false), for the duration of the block; `server` are `[server]` settings."""
+    is false), for the duration of the block; `routes` go before the usual ones,
+    `server` are `[server]` settings."""
     loop = Loop()
     double = Double()
     runners: list[web.AppRunner] = []
@@ -122,6 +127,7 @@ def servers(
         runner, double_url = loop.run(start(double.app()))
         runners.append(runner)
         document = config_document(double_url, **server)
+        document["route"][:0] = routes or []
         if not upstreams:
             document = {"server": server}
         config = parse(document, env)

@@ -171,3 +171,30 @@ def test_without_any_upstream_it_serves_health_and_models_and_says_why_calls_fai
             reply = post(bare, client, request_body(client, "claude-sonnet-4-5", "hi"))
             assert reply.status_code == 404
             assert "no upstream configured" in error_of(client, reply)["message"]
+
+
+def test_thinking_anthropic_did_not_sign_is_not_passed_to_anthropic(proxy: Servers) -> None:
+    """A conversation that went through another upstream before holds thinking blocks
+    with another API's reasoning in them; Anthropic would refuse them."""
+    body = request_body("anthropic", model_for("anthropic"), "hi")
+    body["messages"] = [
+        {"role": "user", "content": "first"},
+        {
+            "role": "assistant",
+            "content": [
+                {
+                    "type": "thinking",
+                    "thinking": "t",
+                    "signature": "crosswalk.openai.reasoning:gAAAA",
+                },
+                {"type": "thinking", "thinking": "u", "signature": "EqQBCkYIBxgC"},
+                {"type": "text", "text": "answer"},
+            ],
+        },
+        {"role": "user", "content": "second"},
+    ]
+    reply = post(proxy, "anthropic", body)
+    assert reply.status_code == 200
+    assert reply.headers["x-crosswalk-loss"] == "/messages/1/content/0"
+    sent = proxy.double.last("anthropic").body["messages"][1]["content"]
+    assert [b.get("signature") for b in sent] == ["EqQBCkYIBxgC", None]

@@ -29,6 +29,7 @@ from crosswalk.proxy.metrics import Metrics
 log = logging.getLogger("crosswalk.proxy")
 EXCHANGE = web.AppKey("exchange", Exchange)
 MODELS_TIMEOUT = 5.0
+BACKLOG = 4096
 
 
 def client_format(request: web.Request) -> Format:
@@ -225,6 +226,10 @@ def serve(config: Config) -> None:
         host=config.host,
         port=config.port,
         access_log=None,  # each call has its own structured line
+        # Room for a burst of connections (agents start many sessions at once): with
+        # the default 128, the kernel drops the rest of a burst's SYNs, and each of those
+        # clients waits a whole second to retry.
+        backlog=BACKLOG,
         print=None,
         handler_cancellation=True,  # a client that disconnects cancels its upstream call
     )

@@ -22,7 +22,7 @@ import aiohttp
 import orjson
 from aiohttp import web
 
-from crosswalk.convert import SCHEMA_IDS, custom_tool_names, run
+from crosswalk.convert import FORMATS, SCHEMA_IDS, convert, custom_tool_names, run
 from crosswalk.errors import ConversionError, InvalidRequestError, LossError, RefusedError
 from crosswalk.proxy import estimate, wire
 from crosswalk.proxy.call import Call
@@ -41,7 +41,7 @@ from crosswalk.stream.translate import (
     termination,
 )
 from crosswalk.transforms import Options
-from crosswalk.validate import validate
+from crosswalk.validate import prepare, validate
 
 log = logging.getLogger("crosswalk.proxy")
 Body = dict[str, Any]
@@ -87,6 +87,7 @@ class Exchange:
         self.sessions: dict[str, aiohttp.ClientSession] = {}
 
     async def open(self) -> None:
+        self.warm()
         for upstream in self.config.upstreams:
             self.sessions[upstream.name] = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
@@ -99,6 +100,21 @@ class Exchange:
                 auto_decompress=True,
                 raise_for_status=False,
             )
+
+    def warm(self) -> None:
+        """Build, before the first call, what every call of this configuration uses:
+        each client format's request validator and converter to each upstream format,
+        and the upstream formats' reply validators and converters back."""
+        upstream_formats = {u.format for u in self.config.upstreams}
+        for client in FORMATS:
+            if upstream_formats - {client}:
+                prepare(SCHEMA_IDS[(client, "request")])
+            for fmt in upstream_formats:
+                prepare(SCHEMA_IDS[(fmt, "response")])
+                if fmt != client:
+                    convert((client, fmt), "request")
+                    convert((fmt, client), "response")
+                    convert((fmt, client), "error")
 
     async def close(self) -> None:
         for session in self.sessions.values():
@@ -286,7 +302,10 @@ class Exchange:
         client = call.client
         body = {**body, "model": upstream_model}
         options = Options(custom_tools=custom_tool_names(client, body))
-        if client == upstream.format:
+        if client == upstream.format == "anthropic":
+            converted, lost = wire.without_unsigned_thinking(body)
+            call.lost(lost)
+        elif client == upstream.format:
             converted = body
         else:
             try:
@@ -485,6 +504,9 @@ class Exchange:
                 await self._pass_through(call, upstream, response)
             else:
                 await self._translate(call, plan, upstream, response)
+                # Before the client's end: a client that has its whole answer hangs up,
+                # which would cancel this handler and cut the upstream connection.
+                await _drain(upstream)
             await response.write_eof()
         except (ClientGone, ConnectionResetError):
             # The client went away: leaving the upstream's `async with` closes its
@@ -556,6 +578,21 @@ class Exchange:
             call.error = "stream"
             await send(response, tally.termination())
         call.usage = wire.usage_of(call.client, tally.response())
+
+
+# How long the rest of an upstream stream (after its terminal event: Chat's [DONE] after
+# its usage chunk) is read for, so that the connection goes back to the pool instead of
+# being cut.
+DRAIN_SECONDS = 2.0
+
+
+async def _drain(upstream: aiohttp.ClientResponse) -> None:
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for _ in upstream.content.iter_any():
+                pass
+    except (TimeoutError, aiohttp.ClientError):
+        upstream.close()
 
 
 class ClientGone(Exception):

@@ -10,9 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from crosswalk.loss import LossEntry
 from crosswalk.proxy.config import Format, Upstream
 from crosswalk.stream.failures import upstream_failure
-from crosswalk.transforms import tokens
+from crosswalk.transforms import signatures, tokens
 from crosswalk.transforms.tokens import Tokens
 
 Body = dict[str, Any]
@@ -146,6 +147,49 @@ def anthropic_betas(
     ):
         betas.append(MID_CONVERSATION_SYSTEM_BETA)
     return betas
+
+
+_UNSIGNED = (
+    "a thinking block Anthropic did not sign (made from another API's reasoning, on an "
+    "earlier turn through another upstream): Anthropic refuses it, so it is not sent"
+)
+
+
+def without_unsigned_thinking(body: Body) -> tuple[Body, list[LossEntry]]:
+    """An Anthropic request passed through to Anthropic, less the thinking blocks that
+    carry no Anthropic signature (signatures.anthropic_signed): a conversation that went
+    through a Chat or Responses upstream before holds them, and Anthropic answers 400 to
+    a signature it did not make.
+
+    >>> body = {"messages": [{"role": "assistant", "content": [
+    ...     {"type": "thinking", "thinking": "t", "signature": ""},
+    ...     {"type": "text", "text": "hi"}]}]}
+    >>> kept, lost = without_unsigned_thinking(body)
+    >>> kept["messages"][0]["content"], [e.pointer for e in lost]
+    ([{'type': 'text', 'text': 'hi'}], ['/messages/0/content/0'])
+    """
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return body, []
+    lost: list[LossEntry] = []
+    kept_messages: list[Any] = []
+    for i, message in enumerate(messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, list):
+            kept_messages.append(message)
+            continue
+        kept: list[Any] = []
+        for j, block in enumerate(content):
+            if (
+                isinstance(block, dict)
+                and block.get("type") == "thinking"
+                and not signatures.anthropic_signed(str(block.get("signature") or ""))
+            ):
+                lost.append(LossEntry("dropped", f"/messages/{i}/content/{j}", _UNSIGNED))
+            else:
+                kept.append(block)
+        kept_messages.append({**message, "content": kept} if len(kept) != len(content) else message)
+    return ({**body, "messages": kept_messages}, lost) if lost else (body, [])
 
 
 def error_envelope(fmt: Format, status: int, message: str, *, param: str | None = None) -> Body:
