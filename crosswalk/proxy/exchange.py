@@ -24,21 +24,14 @@ from aiohttp import web
 
 from crosswalk.convert import FORMATS, SCHEMA_IDS, convert, custom_tool_names, run
 from crosswalk.errors import ConversionError, InvalidRequestError, LossError, RefusedError
-from crosswalk.proxy import estimate, wire
+from crosswalk.proxy import estimate, relay, wire
 from crosswalk.proxy.call import Call
 from crosswalk.proxy.config import Config, Format, Upstream
 from crosswalk.proxy.metrics import Metrics
-from crosswalk.sse import SSEParser
-from crosswalk.stream.failures import upstream_failure
-from crosswalk.stream.reader import StreamError
 from crosswalk.stream.translate import (
-    READERS,
-    TRUNCATED,
     Translator,
     accumulate,
-    read_event,
     synthesize,
-    termination,
 )
 from crosswalk.transforms import Options
 from crosswalk.validate import prepare, validate
@@ -255,7 +248,7 @@ class Exchange:
         except aiohttp.ClientError as err:
             raise Refusal(
                 502,
-                f"the upstream {upstream.name!r} could not be reached: {_reason(err)}",
+                f"the upstream {upstream.name!r} could not be reached: {relay.reason(err)}",
                 kind="connect",
             ) from None
 
@@ -327,14 +320,6 @@ class Exchange:
                 ) from None
             converted = conversion.result
             call.lost(conversion.loss)
-            for entry in conversion.loss:
-                log.debug(
-                    "request %s: %s %s: %s",
-                    call.request_id,
-                    entry.kind,
-                    entry.pointer,
-                    entry.reason,
-                )
         upstream_stream = upstream.streams(call.stream)
         converted = with_stream(
             upstream.format, converted, upstream_stream, passthrough=client == upstream.format
@@ -479,9 +464,9 @@ class Exchange:
         call.lost(loss)
         response = await self._start_stream(request, call)
         try:
-            await send(response, data)
+            await relay.send(response, data)
             await response.write_eof()
-        except (ClientGone, ConnectionResetError):
+        except (relay.ClientGone, ConnectionResetError):
             call.status, call.error = 499, "disconnected"
         return response
 
@@ -501,167 +486,26 @@ class Exchange:
         self.metrics.open_streams += 1
         try:
             if plan.upstream.format == call.client:
-                await self._pass_through(call, upstream, response)
+                await relay.pass_through(call, upstream, response)
             else:
-                await self._translate(call, plan, upstream, response)
+                translator = Translator(
+                    plan.upstream.format,
+                    call.client,
+                    plan.options,
+                    include_usage=plan.include_usage,
+                )
+                await relay.translate(call, translator, upstream, response)
                 # Before the client's end: a client that has its whole answer hangs up,
                 # which would cancel this handler and cut the upstream connection.
-                await _drain(upstream)
+                await relay.drain(upstream)
             await response.write_eof()
-        except (ClientGone, ConnectionResetError):
+        except (relay.ClientGone, ConnectionResetError):
             # The client went away: leaving the upstream's `async with` closes its
             # connection, which cancels the generation there.
             call.status, call.error = 499, "disconnected"
         finally:
             self.metrics.open_streams -= 1
         return response
-
-    async def _translate(
-        self,
-        call: Call,
-        plan: Plan,
-        upstream: aiohttp.ClientResponse,
-        response: web.StreamResponse,
-    ) -> None:
-        translator = Translator(
-            plan.upstream.format, call.client, plan.options, include_usage=plan.include_usage
-        )
-        try:
-            async for chunk in upstream.content.iter_any():
-                out = translator.feed(chunk)
-                if out:
-                    await send(response, out)
-                if translator.done:
-                    break
-        except (TimeoutError, aiohttp.ClientError) as err:
-            log.warning("request %s: upstream stream broke: %s", call.request_id, _reason(err))
-        except ClientGone:
-            raise
-        except Exception:
-            # A bug in crosswalk, met in the middle of a stream: the client's stream still
-            # ends as its format ends a failure, and the traceback goes to the log.
-            log.exception("internal error in request %s", call.request_id)
-            call.error = "internal"
-            await send(
-                response,
-                translator.fail(
-                    upstream_failure(
-                        call.client,
-                        f"internal error in crosswalk (request {call.request_id}; see its log)",
-                        500,
-                    )
-                ),
-            )
-            return
-        out = translator.close()
-        if out:
-            await send(response, out)
-        if translator.error is not None:
-            call.error = "stream"
-        call.lost(translator.loss)
-        call.usage = wire.usage_of(call.client, translator.final)
-
-    async def _pass_through(
-        self, call: Call, upstream: aiohttp.ClientResponse, response: web.StreamResponse
-    ) -> None:
-        """A stream in the client's own format goes on byte for byte; it is read beside
-        for its usage and its end, and a stream that breaks off is ended with the
-        format's error termination (never left to look like a success)."""
-        tally = Tally(call.client)
-        try:
-            async for chunk in upstream.content.iter_any():
-                await send(response, chunk)
-                tally.feed(chunk)
-        except (TimeoutError, aiohttp.ClientError) as err:
-            log.warning("request %s: upstream stream broke: %s", call.request_id, _reason(err))
-        if not tally.close():
-            call.error = "stream"
-            await send(response, tally.termination())
-        call.usage = wire.usage_of(call.client, tally.response())
-
-
-# How long the rest of an upstream stream (after its terminal event: Chat's [DONE] after
-# its usage chunk) is read for, so that the connection goes back to the pool instead of
-# being cut.
-DRAIN_SECONDS = 2.0
-
-
-async def _drain(upstream: aiohttp.ClientResponse) -> None:
-    try:
-        async with asyncio.timeout(DRAIN_SECONDS):
-            async for _ in upstream.content.iter_any():
-                pass
-    except (TimeoutError, aiohttp.ClientError):
-        upstream.close()
-
-
-class ClientGone(Exception):
-    """The client closed its connection while its stream was being written."""
-
-
-async def send(response: web.StreamResponse, data: bytes) -> None:
-    """Write to the client. Its disconnection is told apart from the upstream's: both
-    surface as aiohttp connection errors, but only the upstream's is a failure to report
-    to the client (who is no longer there to be told)."""
-    try:
-        await response.write(data)
-    except ConnectionResetError as err:
-        raise ClientGone from err
-
-
-class Tally:
-    """Follows a stream relayed unchanged: reads it as the translator would, to know its
-    usage and whether it reached its terminal event."""
-
-    def __init__(self, fmt: Format) -> None:
-        self.fmt = fmt
-        self.parser = SSEParser()
-        self.reader = READERS[fmt]()
-        self.broken: str | None = None
-        self.sequence = -1  # the last Responses sequence_number seen
-
-    def feed(self, chunk: bytes) -> None:
-        for sse in self.parser.feed(chunk):
-            if self.broken is not None or self.reader.finished or self.reader.failed:
-                continue
-            try:
-                read_event(self.reader, sse)
-            except StreamError as err:
-                self.broken = str(err)
-            if self.fmt == "responses":
-                self.sequence = max(self.sequence, _sequence_number(sse.data))
-
-    def close(self) -> bool:
-        """True when the stream ended as its format ends (a success or its own error)."""
-        truncated = self.parser.close()
-        if not truncated and self.broken is None and not self.reader.finished:
-            self.reader.end()
-        return self.broken is None and (self.reader.finished or self.reader.failed)
-
-    def termination(self) -> bytes:
-        why = f"malformed upstream stream: {self.broken}" if self.broken else TRUNCATED
-        return termination(
-            self.fmt, upstream_failure(self.fmt, why), sequence_from=self.sequence + 1
-        )
-
-    def response(self) -> Body | None:
-        try:
-            return self.reader.response()
-        except (StreamError, KeyError, TypeError):
-            return None
-
-
-def _sequence_number(data: str) -> int:
-    head = data[:200]
-    at = head.find('"sequence_number":')
-    if at < 0:
-        return -1
-    digits = ""
-    for ch in head[at + len('"sequence_number":') :].lstrip():
-        if not ch.isdigit():
-            break
-        digits += ch
-    return int(digits) if digits else -1
 
 
 def with_stream(fmt: Format, body: Body, stream: bool, *, passthrough: bool) -> Body:
@@ -718,8 +562,4 @@ def _message_of(body: Any, raw: bytes, status: int) -> str:
     return f"the upstream answered {status}" + (f": {text}" if text else "")
 
 
-def _reason(err: BaseException) -> str:
-    return str(err) or type(err).__name__
-
-
-__all__ = ["Exchange", "Refusal", "Tally", "read_body", "with_stream"]
+__all__ = ["Exchange", "Refusal", "read_body", "with_stream"]
