@@ -15,6 +15,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import anthropic
@@ -211,7 +212,9 @@ def test_an_upstream_that_cannot_be_reached_is_a_502(client: str) -> None:
 # -- broken streams -----------------------------------------------------------------------
 
 
-def stream_bytes(proxy: Servers, client: str, model: str, text: str) -> bytes:
+@contextmanager
+def open_stream(proxy: Servers, client: str, model: str, text: str) -> Iterator[Iterator[bytes]]:
+    """A streaming call's body as it arrives, read by a plain HTTP client."""
     with (
         httpx2.Client(timeout=30) as http,
         http.stream(
@@ -222,7 +225,12 @@ def stream_bytes(proxy: Servers, client: str, model: str, text: str) -> bytes:
         ) as reply,
     ):
         assert reply.status_code == 200
-        return b"".join(reply.iter_raw())
+        yield reply.iter_raw()
+
+
+def stream_bytes(proxy: Servers, client: str, model: str, text: str) -> bytes:
+    with open_stream(proxy, client, model, text) as pieces:
+        return b"".join(pieces)
 
 
 def last_event(data: bytes) -> tuple[str, Any]:
@@ -289,17 +297,8 @@ def test_a_non_streaming_client_of_a_broken_stream_gets_an_error(
 
 def test_a_client_that_disconnects_cancels_the_upstream_call(proxy: Servers) -> None:
     before = proxy.double.cut_off
-    with (
-        httpx2.Client(timeout=30) as http,
-        http.stream(
-            "POST",
-            proxy.proxy_url + PATHS["anthropic"],
-            json=request_body("anthropic", model_for("chat"), "scenario:long", stream=True),
-            headers=client_headers("anthropic"),
-        ) as reply,
-    ):
-        for _ in reply.iter_raw():
-            break  # the first bytes arrived: the client hangs up
+    with open_stream(proxy, "anthropic", model_for("chat"), "scenario:long") as pieces:
+        next(pieces)  # the first bytes arrived: the client hangs up
     deadline = time.monotonic() + 10
     while proxy.double.cut_off == before and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -310,17 +309,8 @@ def test_a_client_that_disconnects_cancels_the_upstream_call(proxy: Servers) -> 
 def test_streamed_events_arrive_as_the_upstream_sends_them(proxy: Servers) -> None:
     """The first event is not held back for the rest: with the double sending an event
     every 50 ms, the client has its first bytes long before the stream ends."""
-    with (
-        httpx2.Client(timeout=30) as http,
-        http.stream(
-            "POST",
-            proxy.proxy_url + PATHS["responses"],
-            json=request_body("responses", model_for("anthropic"), "scenario:drip", stream=True),
-            headers=client_headers("responses"),
-        ) as reply,
-    ):
-        started = time.monotonic()
-        pieces = iter(reply.iter_raw())
+    started = time.monotonic()
+    with open_stream(proxy, "responses", model_for("anthropic"), "scenario:drip") as pieces:
         next(pieces)
         first = time.monotonic() - started
         for _ in pieces:
