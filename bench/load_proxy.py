@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             stop = asyncio.Event()
             watcher = asyncio.create_task(watch_rss(proxy_pid, peak, stop))
             proxied = await load(
-                f"{proxy_url}/v1/messages", "anthropic", args.streams, args.timeout
+                f"{proxy_url}/v1/messages", "anthropic", args.streams, args.timeout, args.ramp
             )
             stop.set()
             await watcher

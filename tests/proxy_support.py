@@ -119,7 +119,8 @@ def servers(
 ) -> Iterator[Servers]:
     """The double and a proxy in front of it (with no upstream at all when `upstreams`
     is false), for the duration of the block; `routes` go before the usual ones,
-    `server` are `[server]` settings."""
+    `server` are `[server]` settings (Responses state in memory unless one says)."""
+    server.setdefault("state", ":memory:")
     loop = Loop()
     double = Double()
     runners: list[web.AppRunner] = []

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,11 +34,13 @@ def serve(
     *args: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
+    state = tempfile.mkdtemp(prefix="crosswalk-state-")  # not the user's ~/.local/state
     process = subprocess.Popen(
         [sys.executable, "-m", "crosswalk", "serve", "--port", str(port), *args],
         stderr=subprocess.PIPE,
         text=True,
         env={k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL"))}
+        | {"XDG_STATE_HOME": state}
         | (env or {}),
     )
     url = f"http://127.0.0.1:{port}"
@@ -53,6 +57,7 @@ def serve(
     finally:
         process.terminate()
         process.wait(10)
+        shutil.rmtree(state, ignore_errors=True)
 
 
 def test_one_flag_puts_claude_clients_in_front_of_a_chat_server() -> None:

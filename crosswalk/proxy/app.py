@@ -66,6 +66,8 @@ def make_app(config: Config) -> web.Application:
     for path, fmt in wire.CLIENT_PATHS.items():
         app.router.add_post(path, call(fmt))
     app.router.add_post("/v1/messages/count_tokens", exchange.count_tokens)
+    app.router.add_get("/v1/responses/{response_id}", exchange.stored)
+    app.router.add_delete("/v1/responses/{response_id}", exchange.stored)
     app.router.add_get("/v1/models", _models)
     app.router.add_get("/healthz", _health)
     app.router.add_get("/metrics", _metrics)

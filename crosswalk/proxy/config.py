@@ -12,6 +12,7 @@ port = 8787
 loss = "lenient"              # or "strict": a request that would lose data is refused
 max_body_bytes = 33554432
 client_keys_env = ["CROSSWALK_CLIENT_KEY"]   # optional: clients must present one
+state = "~/.local/state/crosswalk/responses.sqlite3"   # Responses kept for previous_response_id
 
 [[upstream]]
 name = "vllm"
@@ -95,6 +96,9 @@ class Config:
     port: int = DEFAULT_PORT
     loss: Literal["lenient", "strict"] = "lenient"
     max_body_bytes: int = DEFAULT_BODY_LIMIT
+    # Where Responses answered by a non-Responses upstream are kept (state.py): a SQLite
+    # file, ":memory:", or "" for state.default_path().
+    state: str = ""
     client_keys: frozenset[str] = field(default=frozenset(), repr=False)
     upstreams: tuple[Upstream, ...] = ()
     routes: tuple[Route, ...] = ()
@@ -243,7 +247,7 @@ def parse(document: Mapping[str, Any], env: Mapping[str, str]) -> Config:
     server = _Reader(
         top.get("server", dict, {}),
         "server",
-        ("host", "port", "loss", "max_body_bytes", "client_keys_env"),
+        ("host", "port", "loss", "max_body_bytes", "client_keys_env", "state"),
     )
     port = server.get("port", int, DEFAULT_PORT)
     if not 0 <= port <= 65535:
@@ -269,6 +273,7 @@ def parse(document: Mapping[str, Any], env: Mapping[str, str]) -> Config:
         port=port,
         loss=server.choice("loss", ("lenient", "strict"), "lenient"),  # type: ignore[arg-type]
         max_body_bytes=server.positive("max_body_bytes", int, DEFAULT_BODY_LIMIT),
+        state=os.path.expanduser(server.get("state", str, "")),
         client_keys=client_keys,
         upstreams=upstreams,
         routes=routes,

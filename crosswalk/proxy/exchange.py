@@ -28,6 +28,7 @@ from crosswalk.proxy import estimate, relay, wire
 from crosswalk.proxy.call import Call
 from crosswalk.proxy.config import Config, Format, Upstream
 from crosswalk.proxy.metrics import Metrics
+from crosswalk.proxy.state import ResponseStore, default_path, input_items
 from crosswalk.stream.translate import (
     Translator,
     accumulate,
@@ -68,6 +69,9 @@ class Plan:
     upstream_stream: bool
     options: Options  # for converting the reply back (the client's custom tools)
     include_usage: bool  # a Chat client's stream_options.include_usage
+    # A Responses client's conversation so far (previous turns, then this input), when
+    # its reply is to be kept for previous_response_id; None otherwise.
+    conversation: list[Body] | None = None
 
 
 class Exchange:
@@ -78,9 +82,11 @@ class Exchange:
         self.config = config
         self.metrics = metrics
         self.sessions: dict[str, aiohttp.ClientSession] = {}
+        self.store: ResponseStore | None = None
 
     async def open(self) -> None:
         self.warm()
+        self.store = ResponseStore(self.config.state or default_path())
         for upstream in self.config.upstreams:
             self.sessions[upstream.name] = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
@@ -110,6 +116,9 @@ class Exchange:
                     convert((fmt, client), "error")
 
     async def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
         for session in self.sessions.values():
             await session.close()
         self.sessions.clear()
@@ -119,6 +128,10 @@ class Exchange:
     async def handle(self, request: web.Request, client: Format) -> web.StreamResponse:
         """A call to `/v1/messages`, `/v1/chat/completions` or `/v1/responses`."""
         return await self._answer(request, Call(client, request.path), self._handle)
+
+    async def stored(self, request: web.Request) -> web.StreamResponse:
+        """`GET` / `DELETE /v1/responses/{id}`."""
+        return await self._answer(request, Call("responses", request.path), self._stored)
 
     async def count_tokens(self, request: web.Request) -> web.StreamResponse:
         return await self._answer(request, Call("anthropic", request.path), self._count_tokens)
@@ -252,6 +265,59 @@ class Exchange:
                 kind="connect",
             ) from None
 
+    async def _stored(self, request: web.Request, call: Call) -> web.StreamResponse:
+        """A response the proxy keeps (state.py); one it does not is asked of the first
+        Responses upstream, which keeps its own."""
+        if not wire.key_allowed(wire.client_key(request.headers), self.config.client_keys):
+            raise Refusal(401, "a valid API key is required", kind="auth")
+        response_id = request.match_info["response_id"]
+        found: Body | None = None
+        if self.store is not None:
+            if request.method == "DELETE":
+                if self.store.delete(response_id):
+                    found = {"id": response_id, "object": "response.deleted", "deleted": True}
+            else:
+                found = self.store.response(response_id)
+        if found is not None:
+            call.status = 200
+            return web.Response(
+                body=orjson.dumps(found),
+                content_type="application/json",
+                headers=self._headers(call),
+            )
+        upstream = next((u for u in self.config.upstreams if u.format == "responses"), None)
+        if upstream is None:
+            raise Refusal(
+                404, f"no response with id {response_id!r}", param="response_id", kind="client"
+            )
+        call.upstream = upstream
+        headers = wire.upstream_headers(
+            upstream,
+            client_format="responses",
+            client_headers=request.headers,
+            passed_key=self.passed_key(request),
+            body={},
+            stream=False,
+        )
+        session = self.sessions[upstream.name]
+        url = f"{upstream.base_url}/responses/{response_id}"
+        try:
+            async with session.request(request.method, url, headers=headers) as reply:
+                raw = await reply.read()
+                call.status = reply.status
+                return web.Response(
+                    status=reply.status,
+                    body=raw,
+                    content_type="application/json",
+                    headers=self._headers(call),
+                )
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise Refusal(
+                502,
+                f"the upstream {upstream.name!r} could not be reached: {relay.reason(err)}",
+                kind="connect",
+            ) from None
+
     async def _count_tokens(self, request: web.Request, call: Call) -> web.StreamResponse:
         """`POST /v1/messages/count_tokens`: asked of an Anthropic upstream, estimated
         locally for the others (crosswalk/proxy/estimate.py says how)."""
@@ -295,6 +361,11 @@ class Exchange:
         client = call.client
         body = {**body, "model": upstream_model}
         options = Options(custom_tools=custom_tool_names(client, body))
+        conversation: list[Body] | None = None
+        if client == "responses" and upstream.format != "responses":
+            body = self._with_history(body)
+            if body.get("store") is not False:
+                conversation = input_items(body)
         if client == upstream.format == "anthropic":
             converted, lost = wire.without_unsigned_thinking(body)
             call.lost(lost)
@@ -328,7 +399,29 @@ class Exchange:
         include_usage = (
             isinstance(stream_options, Mapping) and stream_options.get("include_usage") is True
         )
-        return Plan(upstream, converted, upstream_stream, options, include_usage)
+        return Plan(upstream, converted, upstream_stream, options, include_usage, conversation)
+
+    def _with_history(self, body: Body) -> Body:
+        """A Responses request on `previous_response_id`, as the whole conversation: the
+        upstream keeps no state, so the proxy sends what OpenAI's API would have kept."""
+        previous = body.get("previous_response_id")
+        if previous is None:
+            return body
+        history = self.store.conversation(str(previous)) if self.store else None
+        if history is None:
+            raise Refusal(
+                400,
+                f"/previous_response_id: previous response with id {previous!r} not found",
+                param="/previous_response_id",
+                kind="client",
+            )
+        rest = {k: v for k, v in body.items() if k != "previous_response_id"}
+        return {**rest, "input": [*history, *input_items(body)]}
+
+    def _remember(self, plan: Plan, reply: Body | None) -> None:
+        """Keep a Responses client's reply for its next call's previous_response_id."""
+        if plan.conversation is not None and reply is not None and self.store is not None:
+            self.store.save(reply, plan.conversation)
 
     # -- replies ----------------------------------------------------------------------
 
@@ -408,6 +501,7 @@ class Exchange:
             raise Refusal(
                 502, f"the upstream reply cannot be converted: {err}", kind="upstream"
             ) from None
+        self._remember(plan, result)
         call.status = 200
         return web.Response(
             body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
@@ -434,6 +528,7 @@ class Exchange:
             return self._envelope_response(call, result.error)
         call.lost(result.loss)
         call.usage = wire.usage_of(call.client, result.response)
+        self._remember(plan, result.response)
         call.status = 200
         return web.Response(
             body=orjson.dumps(result.response),
@@ -457,6 +552,10 @@ class Exchange:
                 include_usage=plan.include_usage,
                 check_input=True,
             )
+            if plan.conversation is not None:  # the reply the stream adds up to, kept
+                self._remember(
+                    plan, run(source, call.client, "response", reply, plan.options).result
+                )
         except ConversionError as err:
             raise Refusal(
                 502, f"the upstream reply cannot be converted: {err}", kind="upstream"
@@ -495,6 +594,7 @@ class Exchange:
                     include_usage=plan.include_usage,
                 )
                 await relay.translate(call, translator, upstream, response)
+                self._remember(plan, translator.final)
                 # Before the client's end: a client that has its whole answer hangs up,
                 # which would cancel this handler and cut the upstream connection.
                 await relay.drain(upstream)
