@@ -209,6 +209,12 @@ def configure_logging(level: int = logging.INFO) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
+    # aiohttp's own complaints (a malformed request line, a handler it had to cancel)
+    # in the same one-line JSON, not as bare tracebacks between the call lines.
+    server = logging.getLogger("aiohttp")
+    server.handlers[:] = [handler]
+    server.setLevel(logging.WARNING)
+    server.propagate = False
 
 
 def describe(config: Config) -> str:

@@ -72,15 +72,23 @@ class Call:
                 self.loss.append(entry)
 
     def loss_header(self) -> str:
-        """The lost fields' pointers, comma-separated, at most _HEADER_BYTES long."""
+        r"""The lost fields' pointers, comma-separated, at most _HEADER_BYTES long, in
+        ASCII (a header cannot carry a key's non-ASCII characters: they are escaped).
+
+        >>> call = Call("chat", "/v1/chat/completions")
+        >>> call.lost([LossEntry("dropped", "/metadata/caf\u00e9", "why")])
+        >>> call.loss_header()
+        '/metadata/caf\\xe9'
+        """
         shown: list[str] = []
         size = 0
         for entry in self.loss:
-            size += len(entry.pointer) + 2
+            pointer = entry.pointer.encode("ascii", "backslashreplace").decode("ascii")
+            size += len(pointer) + 2
             if size > _HEADER_BYTES:
                 shown.append(f"... {len(self.loss) - len(shown)} more")
                 break
-            shown.append(entry.pointer)
+            shown.append(pointer)
         return ", ".join(shown)
 
     def seconds(self) -> float:
