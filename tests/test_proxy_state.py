@@ -93,3 +93,16 @@ def test_the_state_outlives_the_process(tmp_path: Path) -> None:
         )
         sent = second_run.double.last("anthropic").body["messages"]
         assert [m["role"] for m in sent] == ["user", "assistant", "user"]
+
+
+def test_without_a_usable_state_file_it_serves_and_says_why(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the state's directory would go")
+    with servers(state=str(blocked / "state.sqlite3")) as stateless:
+        o = client(stateless)
+        made = o.responses.create(model=model_for("anthropic"), input="hello")
+        with pytest.raises(openai.BadRequestError) as refused:
+            o.responses.create(
+                model=model_for("anthropic"), input="again", previous_response_id=made.id
+            )
+        assert "keeps no Responses state" in str(refused.value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -86,7 +87,16 @@ class Exchange:
 
     async def open(self) -> None:
         self.warm()
-        self.store = ResponseStore(self.config.state or default_path())
+        path = self.config.state or default_path()
+        try:
+            self.store = ResponseStore(path)
+        except (OSError, sqlite3.Error) as err:
+            # The proxy still serves; only previous_response_id is refused, saying why.
+            log.warning(
+                "Responses state unavailable (%s: %s): previous_response_id will be refused",
+                path,
+                err,
+            )
         for upstream in self.config.upstreams:
             self.sessions[upstream.name] = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
@@ -95,7 +105,7 @@ class Exchange:
                     sock_connect=upstream.connect_timeout,
                     sock_read=upstream.read_timeout,
                 ),
-                # The proxy relays bytes; it must not add or lose any of its own.
+                # A compressed upstream reply is read decompressed: every byte is parsed.
                 auto_decompress=True,
                 raise_for_status=False,
             )
@@ -407,7 +417,15 @@ class Exchange:
         previous = body.get("previous_response_id")
         if previous is None:
             return body
-        history = self.store.conversation(str(previous)) if self.store else None
+        if self.store is None:
+            raise Refusal(
+                400,
+                "/previous_response_id: this proxy keeps no Responses state (its state file "
+                "could not be opened; see its log): send the whole conversation instead",
+                param="/previous_response_id",
+                kind="client",
+            )
+        history = self.store.conversation(str(previous))
         if history is None:
             raise Refusal(
                 400,
