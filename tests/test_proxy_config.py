@@ -156,3 +156,11 @@ def test_one_upstream_model_for_every_client_model() -> None:
     assert (upstream and upstream.name, model) == ("chat", "qwen3-coder")
     with pytest.raises(ConfigError, match="needs exactly one upstream, not 0"):
         from_flags([], upstream_model="qwen3-coder", env={})
+
+
+def test_keys_lose_trailing_whitespace_and_headers_refuse_control_characters() -> None:
+    upstream = {"name": "u", "format": "chat", "base_url": "http://h/v1", "key_env": "K"}
+    config = parse({"upstream": [upstream]}, {"K": "sk-secret\n"})
+    assert config.upstreams[0].key == "sk-secret"
+    with pytest.raises(ConfigError, match=r"upstream\[0\]\.headers\.x-team: contains a control"):
+        parse({"upstream": [upstream | {"headers": {"x-team": "a\r\nb"}}]}, {"K": "k"})

@@ -198,3 +198,12 @@ def test_thinking_anthropic_did_not_sign_is_not_passed_to_anthropic(proxy: Serve
     assert reply.headers["x-crosswalk-loss"] == "/messages/1/content/0"
     sent = proxy.double.last("anthropic").body["messages"][1]["content"]
     assert [b.get("signature") for b in sent] == ["EqQBCkYIBxgC", None]
+
+
+def test_a_plain_chat_client_of_a_streaming_chat_upstream_still_gets_usage(
+    proxy: Servers,
+) -> None:
+    """The proxy reads that stream (to accumulate it), so it asks for the usage chunk."""
+    got = create(proxy, "chat", "chat", "text", variant="always-")
+    assert got["usage"]["prompt_tokens"] == 9
+    assert proxy.double.last("chat").body["stream_options"] == {"include_usage": True}

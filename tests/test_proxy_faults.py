@@ -10,6 +10,7 @@ limit, a field its schema refuses, an old API version, a missing key) are sent r
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import socket
@@ -469,3 +470,64 @@ def test_no_key_appears_in_any_log_line(proxy: Servers, caplog: pytest.LogCaptur
     assert first["upstream"] == "anthropic"
     assert first["tokens"]["input"] == 25
     assert first["latency_ms"] > 0
+
+
+@pytest.mark.parametrize(("client", "upstream"), COMBOS)
+def test_a_stream_event_of_the_wrong_shape_ends_the_stream_not_the_response(
+    proxy: Servers, client: str, upstream: str
+) -> None:
+    """Relayed or translated, an event the reader cannot take ends the client's stream
+    with its error termination; the HTTP response itself stays whole."""
+    data = stream_bytes(proxy, client, model_for(upstream), "scenario:odd")
+    if client == upstream:
+        # Relayed byte for byte, the odd event reaches the client as it was sent; what
+        # follows it is the format's error termination.
+        event, payload = last_event(data)
+        assert "malformed upstream stream" in json.dumps(payload)
+        assert event == ("error" if client != "chat" else "message")
+    else:
+        assert_failed(client, data)
+    still_serving(proxy, client)
+
+
+@pytest.mark.parametrize("client", FORMATS)
+def test_a_redirecting_upstream_is_a_502_and_is_not_followed(proxy: Servers, client: str) -> None:
+    seen = len(proxy.double.seen)
+    reply = post(proxy, client, request_body(client, model_for("chat"), "scenario:redirect"))
+    assert reply.status_code == 502
+    assert "redirect, not followed" in error_of(client, reply)["message"]
+    assert len(proxy.double.seen) == seen + 1
+
+
+@pytest.mark.parametrize("path", ["..%2Fmodels", "..%2Ffiles%2Ffile-1%3Fx=1", "a%20b"])
+def test_a_response_id_cannot_reach_another_upstream_path(proxy: Servers, path: str) -> None:
+    with httpx2.Client(timeout=30) as http:
+        reply = http.get(f"{proxy.proxy_url}/v1/responses/{path}", headers=client_headers("chat"))
+    assert reply.status_code == 400
+    assert "is not a response id" in error_of("responses", reply)["message"]
+
+
+def test_input_of_the_wrong_shape_is_a_400(proxy: Servers) -> None:
+    reply = post(proxy, "responses", {"model": model_for("chat"), "input": 5})
+    assert reply.status_code == 400
+    assert error_of("responses", reply)["param"] == "/input"
+    counted = post(
+        proxy,
+        "anthropic",
+        {"model": model_for("chat"), "messages": 1},
+        path="/v1/messages/count_tokens",
+    )
+    assert counted.status_code == 400
+    assert "/messages" in error_of("anthropic", counted)["message"]
+
+
+def test_a_key_that_is_not_utf8_is_refused_not_crashed_on() -> None:
+    env = {"UPSTREAM_KEY": UPSTREAM_KEY, "PROXY_KEY": "proxy-key-1"}
+    with servers(env, client_keys_env=["PROXY_KEY"]) as keyed:
+        reply = post(
+            keyed,
+            "chat",
+            request_body("chat", model_for("chat"), "hi"),
+            headers={"authorization": b"Bearer caf\xe9"},  # type: ignore[dict-item]
+        )
+        assert reply.status_code == 401

@@ -11,7 +11,8 @@ tool's result gets the `text` reply, which ends a tool round trip.
 
 Scenarios: text, tool, reasoning, think_tags (Chat), midstream_error, truncated,
 status-NNN (an error reply with that status, in the format's own error shape), malformed
-(a 200 whose body is not JSON), html (a proxy's HTML error page), slow (no answer for
+(a 200 whose body is not JSON), odd (a stream event of the wrong shape), redirect (a
+307 elsewhere), html (a proxy's HTML error page), slow (no answer for
 10 s), stall (a stream that stops sending for 10 s), reset (the connection is cut
 mid-stream), drip (events 50 ms apart), long (events 50 ms apart for a minute; for
 disconnect tests); and the scripted turns of tests/upstream_script.py, `run-TOKEN` and
@@ -58,6 +59,15 @@ FIXTURES: dict[tuple[str, str], str] = {
     ("responses", "truncated"): "responses__truncated.sse",
 }
 _SCENARIO = re.compile(rb"scenario:([a-z0-9_-]+)")
+# A well-framed event whose JSON has the wrong shape for its kind.
+_ODD = {
+    "anthropic": b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+    b'"content_block":"x"}\n\n',
+    "chat": b'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m",'
+    b'"choices":"x"}\n\n',
+    "responses": b'event: response.output_item.added\ndata: {"type":"response.output_item.added",'
+    b'"sequence_number":1,"output_index":0,"item":"x"}\n\n',
+}
 # What each API sends with an error status (type, and Anthropic's type).
 _OPENAI_ERRORS = {
     400: ("invalid_request_error", None),
@@ -121,6 +131,11 @@ class Double:
             return error_reply(fmt, int(scenario.removeprefix("status-")))
         if scenario == "malformed":
             return web.Response(body=b'{"id": "x", "choices": [', content_type="application/json")
+        if scenario == "redirect":
+            raise web.HTTPTemporaryRedirect("http://127.0.0.1:9/v1/elsewhere")
+        if scenario == "odd":  # a stream whose second event has the wrong shape
+            head = (STREAMS / FIXTURES[(fmt, "text")]).read_bytes().split(b"\n\n")[0]
+            return await self._stream(request, fmt, "odd", head + b"\n\n" + _ODD[fmt])
         if scenario == "html":
             return web.Response(
                 status=502, body=b"<html><body>Bad Gateway</body></html>", content_type="text/html"

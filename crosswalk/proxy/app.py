@@ -158,11 +158,13 @@ async def _upstream_models(
     if session is None:
         return []
     path = "/v1/models" if upstream.format == "anthropic" else "/models"
+    fmt = client_format(request)
     headers = wire.upstream_headers(
         upstream,
-        client_format=client_format(request),
+        client_format=fmt,
         client_headers=request.headers,
-        passed_key=exchange.passed_key(request),
+        # A client's own key goes only to an upstream of its own API: the one it meant.
+        passed_key=exchange.passed_key(request) if upstream.format == fmt else None,
         body={},
         stream=False,
     )

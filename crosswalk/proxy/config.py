@@ -169,12 +169,21 @@ def _name(kind: type | tuple[type, ...]) -> str:
 
 
 def _key(env: Mapping[str, str], var: str | None, where: str) -> str | None:
+    """A key from the environment, stripped of the whitespace secret files end with."""
     if var is None:
         return None
-    key = env.get(var)
+    key = (env.get(var) or "").strip()
     if not key:
         raise ConfigError(f"{where}: the environment variable {var} is not set")
+    _header_safe(key, f"{where}: the value of {var}")
     return key
+
+
+def _header_safe(value: str, where: str) -> None:
+    """Refuse what an HTTP header cannot carry (a CR or LF would end it; aiohttp would
+    refuse every call at the first request instead of the proxy at startup)."""
+    if any((ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F for ch in value):
+        raise ConfigError(f"{where}: contains a control character, which no header can carry")
 
 
 def _base_url(url: str, where: str, fmt: str) -> str:
@@ -210,6 +219,8 @@ def _upstream(table: Any, where: str, env: Mapping[str, str]) -> Upstream:
     for name, value in headers.items():
         if not isinstance(value, str):
             raise ConfigError(f"{where}.headers.{name}: expected a string, got {value!r}")
+        _header_safe(name, f"{where}.headers: the name {name!r}")
+        _header_safe(value, f"{where}.headers.{name}")
     key_env = r.get("key_env", str)
     fmt = r.choice("format", FORMATS, "")
     return Upstream(

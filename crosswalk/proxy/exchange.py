@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -47,6 +48,8 @@ SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-contro
 # Upstream response headers a client is given back: the id support traces a call by,
 # and how long to wait before retrying.
 _UPSTREAM_ID_HEADERS = ("request-id", "x-request-id")
+# What a response id may be: it goes into an upstream URL with the proxy's key.
+_RESPONSE_ID = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Refusal(Exception):
@@ -237,12 +240,9 @@ class Exchange:
             body=plan.body,
             stream=plan.upstream_stream,
         )
-        async with self._post(
-            plan.upstream, wire.upstream_url(plan.upstream), plan.body, headers
+        async with self._call_upstream(
+            call, plan.upstream, "POST", wire.upstream_url(plan.upstream), plan.body, headers
         ) as reply:
-            call.upstream_request_id = next(
-                (reply.headers[h] for h in _UPSTREAM_ID_HEADERS if h in reply.headers), None
-            )
             if reply.status >= 400:
                 return await self._upstream_error(call, reply)
             sse = reply.content_type == "text/event-stream"
@@ -255,14 +255,35 @@ class Exchange:
             return await self._converted(call, plan, reply)
 
     @contextlib.asynccontextmanager
-    async def _post(
-        self, upstream: Upstream, url: str, body: Body, headers: Mapping[str, str]
+    async def _call_upstream(
+        self,
+        call: Call,
+        upstream: Upstream,
+        method: str,
+        url: str,
+        body: Body | None,
+        headers: Mapping[str, str],
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """A call to an upstream; its failure to connect or to answer in time (before
-        a stream began: after, the stream's own termination reports it) is a 502 / 504."""
+        a stream began: after, the stream's own termination reports it) is a 502 / 504.
+        Redirects are not followed: aiohttp would carry `x-api-key` and the configured
+        headers to wherever one points, so a 3xx is the upstream's error (502)."""
         session = self.sessions[upstream.name]
+        data = None if body is None else orjson.dumps(body)
         try:
-            async with session.post(url, data=orjson.dumps(body), headers=headers) as reply:
+            async with session.request(
+                method, url, data=data, headers=headers, allow_redirects=False
+            ) as reply:
+                call.upstream_request_id = next(
+                    (reply.headers[h] for h in _UPSTREAM_ID_HEADERS if h in reply.headers), None
+                )
+                if 300 <= reply.status < 400:
+                    raise Refusal(
+                        502,
+                        f"the upstream {upstream.name!r} answered {reply.status} (a redirect, "
+                        "not followed: check its base_url)",
+                        kind="upstream",
+                    )
                 yield reply
         except (TimeoutError, aiohttp.ServerTimeoutError):
             raise Refusal(
@@ -281,6 +302,10 @@ class Exchange:
         if not wire.key_allowed(wire.client_key(request.headers), self.config.client_keys):
             raise Refusal(401, "a valid API key is required", kind="auth")
         response_id = request.match_info["response_id"]
+        if not _RESPONSE_ID.match(response_id):
+            raise Refusal(
+                400, f"{response_id!r} is not a response id", param="response_id", kind="client"
+            )
         found: Body | None = None
         if self.store is not None:
             if request.method == "DELETE":
@@ -309,30 +334,24 @@ class Exchange:
             body={},
             stream=False,
         )
-        session = self.sessions[upstream.name]
         url = f"{upstream.base_url}/responses/{response_id}"
-        try:
-            async with session.request(request.method, url, headers=headers) as reply:
-                raw = await reply.read()
-                call.status = reply.status
-                return web.Response(
-                    status=reply.status,
-                    body=raw,
-                    content_type="application/json",
-                    headers=self._headers(call),
-                )
-        except (TimeoutError, aiohttp.ClientError) as err:
-            raise Refusal(
-                502,
-                f"the upstream {upstream.name!r} could not be reached: {relay.reason(err)}",
-                kind="connect",
-            ) from None
+        async with self._call_upstream(call, upstream, request.method, url, None, headers) as reply:
+            if reply.status >= 400:
+                return await self._upstream_error(call, reply)
+            result = await self._reply_json(call, reply)
+        call.status = 200
+        return web.Response(
+            body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
+        )
 
     async def _count_tokens(self, request: web.Request, call: Call) -> web.StreamResponse:
         """`POST /v1/messages/count_tokens`: asked of an Anthropic upstream, estimated
         locally for the others (crosswalk/proxy/estimate.py says how)."""
         body, upstream, upstream_model = await self.admit(request, call)
         call.stream = False
+        for key in ("messages", "tools"):
+            if not isinstance(body.get(key, []), list):
+                raise Refusal(400, f"/{key}: must be a list", param=f"/{key}", kind="client")
         if upstream.format != "anthropic":
             call.status = 200
             return web.Response(
@@ -349,7 +368,9 @@ class Exchange:
             stream=False,
         )
         url = upstream.base_url + "/v1/messages/count_tokens"
-        async with self._post(upstream, url, {**body, "model": upstream_model}, headers) as reply:
+        body, lost = wire.without_unsigned_thinking({**body, "model": upstream_model})
+        call.lost(lost)
+        async with self._call_upstream(call, upstream, "POST", url, body, headers) as reply:
             if reply.status >= 400:
                 return await self._upstream_error(call, reply)
             result = await self._reply_json(call, reply)
@@ -373,6 +394,13 @@ class Exchange:
         options = Options(custom_tools=custom_tool_names(client, body))
         conversation: list[Body] | None = None
         if client == "responses" and upstream.format != "responses":
+            if not isinstance(body.get("input", ""), str | list):
+                raise Refusal(
+                    400,
+                    "/input: must be a string or a list of input items",
+                    param="/input",
+                    kind="client",
+                )
             body = self._with_history(body)
             if body.get("store") is not False:
                 conversation = input_items(body)
@@ -402,8 +430,14 @@ class Exchange:
             converted = conversion.result
             call.lost(conversion.loss)
         upstream_stream = upstream.streams(call.stream)
+        # A stream relayed byte for byte keeps the client's own stream_options; one the
+        # proxy reads (translated, or accumulated for a client that did not stream) asks
+        # for the usage chunk.
         converted = with_stream(
-            upstream.format, converted, upstream_stream, passthrough=client == upstream.format
+            upstream.format,
+            converted,
+            upstream_stream,
+            passthrough=client == upstream.format and call.stream,
         )
         stream_options = body.get("stream_options")
         include_usage = (
@@ -439,7 +473,10 @@ class Exchange:
     def _remember(self, plan: Plan, reply: Body | None) -> None:
         """Keep a Responses client's reply for its next call's previous_response_id."""
         if plan.conversation is not None and reply is not None and self.store is not None:
-            self.store.save(reply, plan.conversation)
+            try:
+                self.store.save(reply, plan.conversation)
+            except sqlite3.Error as err:  # the client has its answer; only the state is lost
+                log.warning("Responses state not saved for %s: %s", reply.get("id"), err)
 
     # -- replies ----------------------------------------------------------------------
 
@@ -621,6 +658,12 @@ class Exchange:
             # The client went away: leaving the upstream's `async with` closes its
             # connection, which cancels the generation there.
             call.status, call.error = 499, "disconnected"
+        except Exception:
+            # A bug met after the stream's headers went out: the stream ends as its
+            # format ends a failure (a second response here would corrupt it).
+            log.exception("internal error in request %s", call.request_id)
+            call.error = "internal"
+            await relay.end_with_error(call, response)
         finally:
             self.metrics.open_streams -= 1
         return response

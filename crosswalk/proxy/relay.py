@@ -51,16 +51,7 @@ async def translate(
         # ends as its format ends a failure, and the traceback goes to the log.
         log.exception("internal error in request %s", call.request_id)
         call.error = "internal"
-        await send(
-            response,
-            translator.fail(
-                upstream_failure(
-                    call.client,
-                    f"internal error in crosswalk (request {call.request_id}; see its log)",
-                    500,
-                )
-            ),
-        )
+        await send(response, translator.fail(internal_error(call)))
         return
     out = translator.close()
     if out:
@@ -69,6 +60,21 @@ async def translate(
         call.error = "stream"
     call.lost(translator.loss)
     call.usage = wire.usage_of(call.client, translator.final)
+
+
+def internal_error(call: Call) -> Body:
+    return upstream_failure(
+        call.client, f"internal error in crosswalk (request {call.request_id}; see its log)", 500
+    )
+
+
+async def end_with_error(call: Call, response: web.StreamResponse) -> None:
+    """End a stream whose writer is not at hand with the format's error termination."""
+    try:
+        await send(response, termination(call.client, internal_error(call)))
+        await response.write_eof()
+    except (ClientGone, ConnectionResetError):
+        pass
 
 
 async def pass_through(
@@ -138,6 +144,8 @@ class Tally:
                 read_event(self.reader, sse)
             except StreamError as err:
                 self.broken = str(err)
+            except Exception as err:  # a shape read_event does not check (`"choices": "x"`)
+                self.broken = f"{type(err).__name__}: {err}"
             if self.fmt == "responses":
                 self.sequence = max(self.sequence, _sequence_number(sse.data))
 
@@ -157,7 +165,7 @@ class Tally:
     def response(self) -> Body | None:
         try:
             return self.reader.response()
-        except (StreamError, KeyError, TypeError):
+        except Exception:  # a broken stream has no reply to count tokens from
             return None
 
 

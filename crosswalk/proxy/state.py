@@ -43,10 +43,16 @@ class ResponseStore:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        if path != ":memory:":
-            self.db.execute("pragma journal_mode=wal")  # readers never wait for a writer
-        self.db.execute(_SCHEMA)
+        # Calls run on the server's event loop: a locked file fails fast (the caller
+        # logs it) rather than stalling every stream for sqlite's default 5 s.
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=0.25)
+        try:
+            if path != ":memory:":
+                self.db.execute("pragma journal_mode=wal")  # readers never wait for a writer
+            self.db.execute(_SCHEMA)
+        except sqlite3.Error:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()

@@ -68,9 +68,10 @@ def key_allowed(key: str | None, allowed: frozenset[str]) -> bool:
         return True
     if key is None:
         return False
+    given = key.encode("utf-8", "surrogateescape")  # a header may hold any byte
     found = False
     for candidate in allowed:
-        found |= hmac.compare_digest(key.encode(), candidate.encode())
+        found |= hmac.compare_digest(given, candidate.encode("utf-8", "surrogateescape"))
     return found
 
 
