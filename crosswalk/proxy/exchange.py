@@ -335,7 +335,20 @@ class Exchange:
             stream=False,
         )
         url = f"{upstream.base_url}/responses/{response_id}"
-        async with self._call_upstream(call, upstream, request.method, url, None, headers) as reply:
+        return await self._forward(call, upstream, request.method, url, None, headers)
+
+    async def _forward(
+        self,
+        call: Call,
+        upstream: Upstream,
+        method: str,
+        url: str,
+        body: Body | None,
+        headers: Mapping[str, str],
+    ) -> web.Response:
+        """A call the upstream answers in the client's own format: its JSON reply as it
+        is, its error through `_upstream_error`."""
+        async with self._call_upstream(call, upstream, method, url, body, headers) as reply:
             if reply.status >= 400:
                 return await self._upstream_error(call, reply)
             result = await self._reply_json(call, reply)
@@ -370,14 +383,7 @@ class Exchange:
         url = upstream.base_url + "/v1/messages/count_tokens"
         body, lost = wire.without_unsigned_thinking({**body, "model": upstream_model})
         call.lost(lost)
-        async with self._call_upstream(call, upstream, "POST", url, body, headers) as reply:
-            if reply.status >= 400:
-                return await self._upstream_error(call, reply)
-            result = await self._reply_json(call, reply)
-        call.status = 200
-        return web.Response(
-            body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
-        )
+        return await self._forward(call, upstream, "POST", url, body, headers)
 
     def _plan(self, call: Call, body: Body, upstream: Upstream, upstream_model: str) -> Plan:
         """The request in the upstream's format. A client's request in another format is
