@@ -90,7 +90,11 @@ def termination(target: str, envelope: Body, *, sequence_from: int = 0) -> bytes
 def read_event(reader: Reader, sse: SSEEvent) -> list[ev.Event]:
     """One SSE event through the reader; any way the event breaks its format is a
     StreamError. Chat's `[DONE]` is the one data that is not JSON (other readers refuse
-    it as a non-object)."""
+    it as a non-object).
+
+    The readers take the fields they expect as they come; a field of the wrong shape
+    (`"choices": "x"`, a block that is a string) surfaces as whatever Python raises on
+    it, and all of those are the upstream's malformed stream, not a crash here."""
     try:
         data = sse.data if sse.data == "[DONE]" else orjson.loads(sse.data)
         return reader.read(sse.event, data)
@@ -100,6 +104,8 @@ def read_event(reader: Reader, sse: SSEEvent) -> list[ev.Event]:
         raise StreamError(f"missing field {err.args[0]!r}") from None
     except TypeError as err:
         raise StreamError(str(err)) from None
+    except (LookupError, AttributeError, ValueError) as err:
+        raise StreamError(f"{type(err).__name__}: {err}") from None
 
 
 def _broken(target: str, err: StreamError) -> Body:
