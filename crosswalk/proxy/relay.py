@@ -19,10 +19,8 @@ from aiohttp import web
 from crosswalk.proxy import wire
 from crosswalk.proxy.call import Call
 from crosswalk.proxy.config import Format
-from crosswalk.sse import SSEParser
 from crosswalk.stream.failures import upstream_failure
-from crosswalk.stream.reader import StreamError
-from crosswalk.stream.translate import READERS, TRUNCATED, Translator, read_event, termination
+from crosswalk.stream.translate import TRUNCATED, Follower, Translator, termination
 
 log = logging.getLogger("crosswalk.proxy")
 Body = dict[str, Any]
@@ -83,17 +81,17 @@ async def pass_through(
     """A stream in the client's own format goes on byte for byte; it is read beside
     for its usage and its end, and a stream that breaks off is ended with the
     format's error termination (never left to look like a success)."""
-    tally = Tally(call.client)
+    follower = Follower(call.client)
     try:
         async for chunk in upstream.content.iter_any():
             await send(response, chunk)
-            tally.feed(chunk)
+            follower.feed(chunk)
     except (TimeoutError, aiohttp.ClientError) as err:
         log.warning("request %s: upstream stream broke: %s", call.request_id, reason(err))
-    if not tally.close():
+    if not follower.close():
         call.error = "stream"
-        await send(response, tally.termination())
-    call.usage = wire.usage_of(call.client, tally.response())
+        await send(response, relayed_termination(call.client, follower))
+    call.usage = wire.usage_of(call.client, followed_reply(follower))
 
 
 # How long the rest of an upstream stream (after its terminal event: Chat's [DONE] after
@@ -125,59 +123,21 @@ async def send(response: web.StreamResponse, data: bytes) -> None:
         raise ClientGone from err
 
 
-class Tally:
-    """Follows a stream relayed unchanged: reads it as the translator would, to know its
-    usage and whether it reached its terminal event."""
-
-    def __init__(self, fmt: Format) -> None:
-        self.fmt = fmt
-        self.parser = SSEParser()
-        self.reader = READERS[fmt]()
-        self.broken: str | None = None
-        self.sequence = -1  # the last Responses sequence_number seen
-
-    def feed(self, chunk: bytes) -> None:
-        for sse in self.parser.feed(chunk):
-            if self.broken is not None or self.reader.finished or self.reader.failed:
-                continue
-            try:
-                read_event(self.reader, sse)
-            except StreamError as err:
-                self.broken = str(err)
-            if self.fmt == "responses":
-                self.sequence = max(self.sequence, _sequence_number(sse.data))
-
-    def close(self) -> bool:
-        """True when the stream ended as its format ends (a success or its own error)."""
-        truncated = self.parser.close()
-        if not truncated and self.broken is None and not self.reader.finished:
-            self.reader.end()
-        return self.broken is None and (self.reader.finished or self.reader.failed)
-
-    def termination(self) -> bytes:
-        why = f"malformed upstream stream: {self.broken}" if self.broken else TRUNCATED
-        return termination(
-            self.fmt, upstream_failure(self.fmt, why), sequence_from=self.sequence + 1
-        )
-
-    def response(self) -> Body | None:
-        try:
-            return self.reader.response()
-        except Exception:  # a broken stream has no reply to count tokens from
-            return None
+def relayed_termination(fmt: Format, follower: Follower) -> bytes:
+    """The error termination of a stream relayed unchanged that broke or was cut off
+    (Responses numbers it on from the upstream's last event)."""
+    why = f"malformed upstream stream: {follower.broken}" if follower.broken else TRUNCATED
+    return termination(
+        fmt, upstream_failure(fmt, why), sequence_from=follower.reader.last_sequence + 1
+    )
 
 
-def _sequence_number(data: str) -> int:
-    head = data[:200]
-    at = head.find('"sequence_number":')
-    if at < 0:
-        return -1
-    digits = ""
-    for ch in head[at + len('"sequence_number":') :].lstrip():
-        if not ch.isdigit():
-            break
-        digits += ch
-    return int(digits) if digits else -1
+def followed_reply(follower: Follower) -> Body | None:
+    """What a relayed stream added up to, for its usage; None when it has no reply."""
+    try:
+        return follower.reader.response()
+    except Exception:  # a broken stream has no reply to count tokens from
+        return None
 
 
 def reason(err: BaseException) -> str:

@@ -68,6 +68,9 @@ class ResponsesReader(Reader):
         if not isinstance(data, dict):
             raise StreamError(f"a Responses event that is not a JSON object: {str(data)[:80]!r}")
         kind = data.get("type", event)
+        sequence = data.get("sequence_number")
+        if type(sequence) is int:
+            self.last_sequence = sequence
         handler = _HANDLERS.get(kind)
         if handler is None:
             return []  # hosted-tool progress and the like: nothing to stream

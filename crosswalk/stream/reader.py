@@ -29,6 +29,9 @@ class Reader(ABC):
     def __init__(self) -> None:
         self.finished = False
         self.failed = False
+        # The last `sequence_number` seen (Responses numbers its events; the others
+        # leave it -1): where a relayed stream's own termination continues from.
+        self.last_sequence = -1
 
     @abstractmethod
     def read(self, event: str, data: Any) -> list[ev.Event]: ...

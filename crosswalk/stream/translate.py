@@ -286,38 +286,64 @@ class Accumulated:
     loss: tuple[LossEntry, ...]
 
 
+class Follower:
+    """A source stream read to its end without writing anything: the reply it adds up
+    to, or how it ended otherwise. `accumulate` adds a whole stream up with one; a proxy
+    relaying a stream unchanged follows it beside, to know its usage and its end.
+
+    Reading stops at the first of: the terminal event (`reader.finished`), the source's
+    own error event (`failure`, its error envelope), a malformed event (`broken`)."""
+
+    def __init__(self, source: str) -> None:
+        self.reader = READERS[source]()
+        self.parser = SSEParser()
+        self.broken: StreamError | None = None
+        self.failure: Body | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.reader.finished or self.failure is not None or self.broken is not None
+
+    def feed(self, chunk: bytes) -> None:
+        for sse in self.parser.feed(chunk):
+            if self.stopped:
+                continue
+            try:
+                events = read_event(self.reader, sse)
+            except StreamError as err:
+                self.broken = err
+                continue
+            for event in events:
+                if type(event) is ev.Failure:
+                    self.failure = event.envelope
+                    break
+
+    def close(self) -> bool:
+        """End of the bytes. True when the stream ended as its format ends: its terminal
+        event, or its own error event (False: broken, or cut off before either)."""
+        truncated = self.parser.close()
+        if not self.stopped and not truncated:
+            self.reader.end()
+        return self.broken is None and (self.reader.finished or self.failure is not None)
+
+
 def accumulate(
     source: str, target: str, chunks: Iterable[bytes], options: Options | None = None
 ) -> Accumulated:
     """A `source` stream -> the complete `target` response (or error) it amounts to."""
     options = _options(options)
-    reader = READERS[source]()
-    parser = SSEParser()
-    failure: Body | None = None
-
-    def handle(sse: SSEEvent) -> Body | None:
-        try:
-            events = read_event(reader, sse)
-        except StreamError as err:
-            return _broken(target, err)
-        for event in events:
-            if type(event) is ev.Failure:
-                return _error(source, target, event.envelope)
-        return None
-
+    follower = Follower(source)
     for chunk in chunks:
-        for sse in parser.feed(chunk):
-            if failure is None and not reader.finished:
-                failure = handle(sse)
-    if failure is None and not reader.finished:
-        if not parser.close():
-            reader.end()
-        if not reader.finished:
-            failure = upstream_failure(target, TRUNCATED)
-    if failure is not None:
-        return Accumulated(None, failure, ())
+        follower.feed(chunk)
+    follower.close()
+    if follower.broken is not None:
+        return Accumulated(None, _broken(target, follower.broken), ())
+    if follower.failure is not None:
+        return Accumulated(None, _error(source, target, follower.failure), ())
+    if not follower.reader.finished:
+        return Accumulated(None, upstream_failure(target, TRUNCATED), ())
     try:
-        final, loss = _final(source, target, reader.response(), options)
+        final, loss = _final(source, target, follower.reader.response(), options)
     except ConversionError as err:
         return Accumulated(
             None, upstream_failure(target, f"the upstream reply cannot be converted: {err}"), ()
