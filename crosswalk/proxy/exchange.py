@@ -16,6 +16,7 @@ import contextlib
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,11 +32,7 @@ from crosswalk.proxy.call import Call
 from crosswalk.proxy.config import Config, Format, Upstream
 from crosswalk.proxy.metrics import Metrics
 from crosswalk.proxy.state import ResponseStore, default_path, input_items
-from crosswalk.stream.translate import (
-    Translator,
-    accumulate,
-    synthesize,
-)
+from crosswalk.stream.translate import Translator, accumulate, stream_of
 from crosswalk.transforms import Options
 from crosswalk.validate import prepare, validate
 
@@ -397,7 +394,8 @@ class Exchange:
         Anthropic message has no place for would otherwise fail every call."""
         client = call.client
         body = {**body, "model": upstream_model}
-        options = Options(custom_tools=custom_tool_names(client, body))
+        # One clock per call: every conversion of its reply says the same `created`.
+        options = Options(custom_tools=custom_tool_names(client, body), now=int(time.time()))
         conversation: list[Body] | None = None
         if client == "responses" and upstream.format != "responses":
             if not isinstance(body.get("input", ""), str | list):
@@ -547,6 +545,15 @@ class Exchange:
     async def _converted(
         self, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
     ) -> web.Response:
+        result = await self._client_reply(call, plan, upstream)
+        call.status = 200
+        return web.Response(
+            body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
+        )
+
+    async def _client_reply(self, call: Call, plan: Plan, upstream: aiohttp.ClientResponse) -> Body:
+        """The upstream's one-body reply, checked against its schema and converted to
+        the client's format (kept for previous_response_id where that applies)."""
         reply = await self._reply_json(call, upstream)
         source = plan.upstream.format
         call.usage = wire.usage_of(source, reply)
@@ -563,10 +570,7 @@ class Exchange:
                 502, f"the upstream reply cannot be converted: {err}", kind="upstream"
             ) from None
         self._remember(plan, result)
-        call.status = 200
-        return web.Response(
-            body=orjson.dumps(result), content_type="application/json", headers=self._headers(call)
-        )
+        return result
 
     async def _reply_json(self, call: Call, upstream: aiohttp.ClientResponse) -> Body:
         raw = await upstream.read()
@@ -601,27 +605,8 @@ class Exchange:
         self, request: web.Request, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
     ) -> web.StreamResponse:
         """A streaming client in front of an upstream that answered with one body."""
-        reply = await self._reply_json(call, upstream)
-        source = plan.upstream.format
-        call.usage = wire.usage_of(source, reply)
-        try:
-            data, loss = synthesize(
-                source,
-                call.client,
-                reply,
-                plan.options,
-                include_usage=plan.include_usage,
-                check_input=True,
-            )
-            if plan.conversation is not None:  # the reply the stream adds up to, kept
-                self._remember(
-                    plan, run(source, call.client, "response", reply, plan.options).result
-                )
-        except ConversionError as err:
-            raise Refusal(
-                502, f"the upstream reply cannot be converted: {err}", kind="upstream"
-            ) from None
-        call.lost(loss)
+        result = await self._client_reply(call, plan, upstream)
+        data = stream_of(call.client, result, plan.options, include_usage=plan.include_usage)
         response = await self._start_stream(request, call)
         try:
             await relay.send(response, data)

@@ -266,15 +266,29 @@ def synthesize(
     """
     options = _options(options)
     final, loss = _final(source, target, body, options, check_input=check_input)
-    writer = make_writer(target, options, include_usage=include_usage)
-    writer.envelope = final
-    events = WALKERS[target](final)
+    return stream_of(target, final, options, include_usage=include_usage, piece=piece), loss
+
+
+def stream_of(
+    fmt: str,
+    reply: Body,
+    options: Options | None = None,
+    *,
+    include_usage: bool = True,
+    piece: Callable[[], int] | None = None,
+) -> bytes:
+    """A complete `fmt` reply -> the `fmt` stream of it (`synthesize` once the reply is
+    in the target's format: a caller that has converted it already does not again)."""
+    options = _options(options)
+    writer = make_writer(fmt, options, include_usage=include_usage)
+    writer.envelope = reply
+    events = WALKERS[fmt](reply)
     for event in events if piece is None else cut(events, piece):
         if type(event) is ev.Finish:
-            writer.finish(final)
+            writer.finish(reply)
         else:
             writer.write(event)
-    return writer.take(), loss
+    return writer.take()
 
 
 @dataclass(frozen=True, slots=True)
