@@ -23,7 +23,7 @@ from crosswalk import __version__
 from crosswalk.proxy import wire
 from crosswalk.proxy.call import Call
 from crosswalk.proxy.config import Config, Format, Upstream
-from crosswalk.proxy.exchange import Exchange
+from crosswalk.proxy.exchange import KEY_REQUIRED, Exchange
 from crosswalk.proxy.metrics import Metrics
 
 log = logging.getLogger("crosswalk.proxy")
@@ -119,9 +119,9 @@ async def _models(request: web.Request) -> web.StreamResponse:
     exchange = request.app[EXCHANGE]
     fmt = client_format(request)
     call = Call(fmt, request.path)
-    if not wire.key_allowed(wire.client_key(request.headers), exchange.config.client_keys):
+    if not exchange.authorized(request):
         call.error = "auth"
-        return exchange.error_response(call, 401, "a valid API key is required")
+        return exchange.error_response(call, 401, KEY_REQUIRED)
     names: dict[str, str] = {}
     for route in exchange.config.routes:
         if not any(ch in route.model for ch in "*?["):

@@ -91,6 +91,10 @@ class Call:
             shown.append(pointer)
         return ", ".join(shown)
 
+    def internal_message(self) -> str:
+        """What a client is told of a bug in crosswalk: where to look, nothing more."""
+        return f"internal error in crosswalk (request {self.request_id}; see its log)"
+
     def seconds(self) -> float:
         return time.monotonic() - self.started
 

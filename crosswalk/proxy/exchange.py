@@ -45,6 +45,7 @@ SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-contro
 # Upstream response headers a client is given back: the id support traces a call by,
 # and how long to wait before retrying.
 _UPSTREAM_ID_HEADERS = ("request-id", "x-request-id")
+KEY_REQUIRED = "a valid API key is required (x-api-key or Authorization: Bearer)"
 # What a response id may be: it goes into an upstream URL with the proxy's key.
 _RESPONSE_ID = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -163,9 +164,7 @@ class Exchange:
         except Exception:
             log.exception("internal error in request %s", call.request_id)
             call.error = "internal"
-            response = self.error_response(
-                call, 500, f"internal error in crosswalk (request {call.request_id}; see its log)"
-            )
+            response = self.error_response(call, 500, call.internal_message())
         finally:
             if call.status:
                 self._account(call)
@@ -185,11 +184,7 @@ class Exchange:
     async def admit(self, request: web.Request, call: Call) -> tuple[Body, Upstream, str]:
         """A client's call checked (key, API version, body, model) and routed: its body,
         the upstream it goes to and the model name it goes under."""
-        passed_key = wire.client_key(request.headers)
-        if not wire.key_allowed(passed_key, self.config.client_keys):
-            raise Refusal(
-                401, "a valid API key is required (x-api-key or Authorization: Bearer)", kind="auth"
-            )
+        self.authorize(request)
         if call.client == "anthropic":
             problem = wire.anthropic_version_problem(request.headers.get("anthropic-version"))
             if problem:
@@ -219,6 +214,13 @@ class Exchange:
             )
         call.upstream, call.upstream_model = routed
         return body, routed[0], routed[1]
+
+    def authorized(self, request: web.Request) -> bool:
+        return wire.key_allowed(wire.client_key(request.headers), self.config.client_keys)
+
+    def authorize(self, request: web.Request) -> None:
+        if not self.authorized(request):
+            raise Refusal(401, KEY_REQUIRED, kind="auth")
 
     def passed_key(self, request: web.Request) -> str | None:
         """The client's key, passed on to an upstream that has none of its own, unless
@@ -296,8 +298,7 @@ class Exchange:
     async def _stored(self, request: web.Request, call: Call) -> web.StreamResponse:
         """A response the proxy keeps (state.py); one it does not is asked of the first
         Responses upstream, which keeps its own."""
-        if not wire.key_allowed(wire.client_key(request.headers), self.config.client_keys):
-            raise Refusal(401, "a valid API key is required", kind="auth")
+        self.authorize(request)
         response_id = request.match_info["response_id"]
         if not _RESPONSE_ID.match(response_id):
             raise Refusal(
@@ -680,16 +681,15 @@ def with_stream(fmt: Format, body: Body, stream: bool, *, passthrough: bool) -> 
 
 async def read_body(request: web.Request, limit: int) -> Body:
     """The client's JSON body, or a Refusal naming what is wrong with it."""
+    too_large = Refusal(413, f"the request body is larger than {limit} bytes", kind="client")
     if request.content_length is not None and request.content_length > limit:
-        raise Refusal(413, f"the request body is larger than {limit} bytes", kind="client")
+        raise too_large
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        raise Refusal(
-            413, f"the request body is larger than {limit} bytes", kind="client"
-        ) from None
+        raise too_large from None
     if len(raw) > limit:
-        raise Refusal(413, f"the request body is larger than {limit} bytes", kind="client")
+        raise too_large
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as err:

@@ -61,9 +61,7 @@ async def translate(
 
 
 def internal_error(call: Call) -> Body:
-    return upstream_failure(
-        call.client, f"internal error in crosswalk (request {call.request_id}; see its log)", 500
-    )
+    return upstream_failure(call.client, call.internal_message(), 500)
 
 
 async def end_with_error(call: Call, response: web.StreamResponse) -> None:
