@@ -179,7 +179,8 @@ class Exchange:
             usage=call.usage,
             loss=len(call.loss),
         )
-        log.info("request", extra={"call": call.log_record()})
+        if log.isEnabledFor(logging.INFO):  # the record is built only to be written
+            log.info("request", extra={"call": call.log_record()})
 
     async def admit(self, request: web.Request, call: Call) -> tuple[Body, Upstream, str]:
         """A client's call checked (key, API version, body, model) and routed: its body,
