@@ -25,7 +25,6 @@ import asyncio
 import os
 import resource
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -76,6 +75,41 @@ def upstream_main(port: int, events: int, gap: float) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, backlog=4096)
 
 
+# -- a bare relay (its own process): the floor of any aiohttp proxy ----------------------
+
+
+def bare_main(port: int, upstream: str) -> None:
+    """An aiohttp server that relays each call's upstream stream unchanged, chunk by
+    chunk, with one pooled aiohttp client session: no parsing, no translation, no
+    validation, no log line. What it adds is what aiohttp and the kernel cost a proxy
+    on this machine; crosswalk's own cost is what it adds beyond this."""
+    raise_fd_limit()
+
+    async def open_session(app: web.Application) -> None:
+        app["session"] = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+    async def close_session(app: web.Application) -> None:
+        await app["session"].close()
+
+    async def relay(request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        async with request.app["session"].post(
+            upstream, data=body, headers={"content-type": "application/json"}
+        ) as reply:
+            response = web.StreamResponse(headers={"content-type": "text/event-stream"})
+            await response.prepare(request)
+            async for chunk in reply.content.iter_any():
+                await response.write(chunk)
+            await response.write_eof()
+            return response
+
+    app = web.Application()
+    app.on_startup.append(open_session)
+    app.on_cleanup.append(close_session)
+    app.router.add_post("/v1/chat/completions", relay)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, backlog=4096)
+
+
 # -- the clients -------------------------------------------------------------------------
 
 
@@ -86,6 +120,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
     events: int = 0
     seconds: float = 0.0
+    cpu: tuple[float, float] = (0.0, 0.0)  # the clients', the upstream's
 
 
 async def one_stream(
@@ -184,6 +219,38 @@ def ms(value: float) -> str:
     return f"{value * 1000:.2f}"
 
 
+@dataclass
+class Hop:
+    """One way to reach the upstream: straight, through the bare relay, or through
+    crosswalk. `pid` is the process in the middle (None when straight)."""
+
+    name: str
+    url: str
+    fmt: str
+    pid: int | None
+    results: list[Result] = field(default_factory=list)
+    idle_kb: int = 0
+    peak_kb: int = 0
+    cpu: float = 0.0  # the middle process's, over every measured round
+
+    def pooled(self) -> Result:
+        whole = Result()
+        for r in self.results:
+            whole.first += r.first
+            whole.last += r.last
+            whole.errors += r.errors
+            whole.events += r.events
+            whole.seconds += r.seconds
+            whole.cpu = (whole.cpu[0] + r.cpu[0], whole.cpu[1] + r.cpu[1])
+        return whole
+
+
+def python_child(*code_and_args: str) -> list[str]:
+    return [sys.executable, "-c", "import resource, sys; s, h = resource.getrlimit("
+            "resource.RLIMIT_NOFILE); resource.setrlimit(resource.RLIMIT_NOFILE, (h, h)); "
+            + code_and_args[0], *code_and_args[1:]]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--streams", type=int, default=1000)
@@ -196,109 +263,126 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds over which the streams start (all are open together once the last "
         "has started, as long as a stream outlasts the ramp)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="measure each path this many times, interleaved (latencies are pooled)",
+    )  # fmt: skip
     parser.add_argument("--timeout", type=float, default=120, help="bound on each phase")
     parser.add_argument("--upstream-only", nargs=3, metavar=("PORT", "EVENTS", "GAP"))
+    parser.add_argument("--bare-only", nargs=2, metavar=("PORT", "UPSTREAM_URL"))
     args = parser.parse_args(argv)
     if args.upstream_only:
-        upstream_main(
-            int(args.upstream_only[0]), int(args.upstream_only[1]), float(args.upstream_only[2])
-        )
+        port, events, gap = args.upstream_only
+        upstream_main(int(port), int(events), float(gap))
+        return 0
+    if args.bare_only:
+        bare_main(int(args.bare_only[0]), args.bare_only[1])
         return 0
     raise_fd_limit()
-    up_port, proxy_port = free_port(), free_port()
+    up_port, bare_port, proxy_port = free_port(), free_port(), free_port()
     up_url = f"http://127.0.0.1:{up_port}"
-    proxy_url = f"http://127.0.0.1:{proxy_port}"
-    children = [
-        subprocess.Popen(
-            [sys.executable, __file__, "--upstream-only", str(up_port), str(args.events), str(args.gap)]
-        ),
-        subprocess.Popen(
-            [
-                sys.executable, "-c",
-                "import resource, sys; s, h = resource.getrlimit(resource.RLIMIT_NOFILE); "
-                "resource.setrlimit(resource.RLIMIT_NOFILE, (h, h)); "
-                "from crosswalk.cli import main; sys.exit(main(sys.argv[1:]))",
-                "serve", "--port", str(proxy_port), "--upstream", f"chat={up_url}/v1",
-            ],
-            stderr=subprocess.DEVNULL,  # one log line per call: not what is measured
-            env={k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL"))},
-        ),
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL"))}
+    upstream = subprocess.Popen(
+        [sys.executable, __file__, "--upstream-only", str(up_port), str(args.events), str(args.gap)]
+    )  # fmt: skip
+    bare = subprocess.Popen(
+        [sys.executable, __file__, "--bare-only", str(bare_port), f"{up_url}/v1/chat/completions"]
+    )  # fmt: skip
+    proxy = subprocess.Popen(
+        python_child("from crosswalk.cli import main; sys.exit(main(sys.argv[1:]))",
+                     "serve", "--port", str(proxy_port), "--upstream", f"chat={up_url}/v1"),
+        stderr=subprocess.DEVNULL,  # one log line per call: not what is measured
+        env=env,
+    )  # fmt: skip
+    hops = [
+        Hop("direct (chat)", f"{up_url}/v1/chat/completions", "chat", None),
+        Hop("bare aiohttp relay (chat -> chat)",
+            f"http://127.0.0.1:{bare_port}/v1/chat/completions", "chat", bare.pid),
+        Hop("crosswalk (anthropic -> chat)",
+            f"http://127.0.0.1:{proxy_port}/v1/messages", "anthropic", proxy.pid),
     ]  # fmt: skip
     try:
-        wait_ready(up_url)
-        wait_ready(proxy_url)
-        proxy_pid = children[1].pid
+        for hop in hops:
+            wait_ready(hop.url)
 
-        async def run() -> tuple[Result, Result, int, int, float]:
-            # Warm both paths (imports, first connections) before measuring.
-            await load(f"{up_url}/v1/chat/completions", "chat", 20, args.timeout)
-            await load(f"{proxy_url}/v1/messages", "anthropic", 20, args.timeout)
-            direct = await load(
-                f"{up_url}/v1/chat/completions", "chat", args.streams, args.timeout, args.ramp
-            )
-            idle = rss_kb(proxy_pid)
-            cpu = cpu_seconds(proxy_pid)
-            peak = [idle]
+        async def measure(hop: Hop) -> None:
+            spent = (time.process_time(), cpu_seconds(upstream.pid))
+            middle = cpu_seconds(hop.pid) if hop.pid else 0.0
+            peak = [rss_kb(hop.pid) if hop.pid else 0]
             stop = asyncio.Event()
-            watcher = asyncio.create_task(watch_rss(proxy_pid, peak, stop))
-            proxied = await load(
-                f"{proxy_url}/v1/messages", "anthropic", args.streams, args.timeout, args.ramp
-            )
+            watcher = asyncio.create_task(watch_rss(hop.pid, peak, stop)) if hop.pid else None
+            result = await load(hop.url, hop.fmt, args.streams, args.timeout, args.ramp)
             stop.set()
-            await watcher
-            return direct, proxied, idle, peak[0], cpu_seconds(proxy_pid) - cpu
+            if watcher:
+                await watcher
+            result.cpu = (time.process_time() - spent[0], cpu_seconds(upstream.pid) - spent[1])
+            if hop.pid:
+                hop.cpu += cpu_seconds(hop.pid) - middle
+                hop.peak_kb = max(hop.peak_kb, peak[0])
+            hop.results.append(result)
 
-        direct, proxied, idle, peak, cpu = asyncio.run(run())
+        async def run() -> None:
+            # Warm every path (imports, first connections) before measuring.
+            for hop in hops:
+                await load(hop.url, hop.fmt, 20, args.timeout)
+                hop.idle_kb = rss_kb(hop.pid) if hop.pid else 0
+            for _ in range(args.rounds):
+                for hop in hops:
+                    await measure(hop)
+
+        asyncio.run(run())
     finally:
-        for child in children:
+        for child in (upstream, bare, proxy):
             child.terminate()
             child.wait(10)
+    report(args, hops)
+    errors = [e for hop in hops for r in hop.results for e in r.errors]
+    return 0 if not errors and hops[-1].pooled().last else 1
 
+
+def report(args: argparse.Namespace, hops: list[Hop]) -> None:
     print(f"# crosswalk proxy load: {args.streams} concurrent streams, started over "
-          f"{args.ramp:g} s, {args.events} content events each, {args.gap * 1000:.0f} ms apart\n")  # fmt: skip
+          f"{args.ramp:g} s, {args.events} content events each, {args.gap * 1000:.0f} ms apart"
+          + (f", {args.rounds} rounds interleaved" if args.rounds > 1 else "") + "\n")  # fmt: skip
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, aiohttp {aiohttp.__version__}; "
-          "client, proxy and upstream in three processes on loopback.\n")  # fmt: skip
-    print(
-        "| path | streams ok | errors | streams/s | events/s | first byte p50 / p99 ms | last byte p50 / p99 ms |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for name, r in (("direct (chat)", direct), ("proxy (anthropic -> chat)", proxied)):
+          "clients, upstream and each middle process on loopback.\n")  # fmt: skip
+    print("| path | streams ok | errors | streams/s | events/s | first byte p50 / p99 ms "
+          "| last byte p50 / p99 ms | middle CPU µs/event | middle KB/stream |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for hop in hops:
+        r = hop.pooled()
+        cpu = f"{hop.cpu / max(r.events, 1) * 1e6:.0f}" if hop.pid else "-"
+        kb = f"{(hop.peak_kb - hop.idle_kb) / max(args.streams, 1):.1f}" if hop.pid else "-"
         print(
-            f"| {name} | {len(r.last)} | {len(r.errors)} | {len(r.last) / r.seconds:.0f} | "
+            f"| {hop.name} | {len(r.last)} | {len(r.errors)} | {len(r.last) / r.seconds:.0f} | "
             f"{r.events / r.seconds:.0f} | {ms(pct(r.first, 0.5))} / {ms(pct(r.first, 0.99))} | "
-            f"{ms(pct(r.last, 0.5))} / {ms(pct(r.last, 0.99))} |"
+            f"{ms(pct(r.last, 0.5))} / {ms(pct(r.last, 0.99))} | {cpu} | {kb} |"
         )
-    added = {
-        q: (
-            pct(proxied.first, q) - pct(direct.first, q),
-            pct(proxied.last, q) - pct(direct.last, q),
+    direct = hops[0].pooled()
+    print()
+    for hop in hops[1:]:
+        r = hop.pooled()
+        added = [(pct(r.first, q) - pct(direct.first, q), pct(r.last, q) - pct(direct.last, q))
+                 for q in (0.5, 0.99)]  # fmt: skip
+        print(
+            f"Added by the {hop.name.split(' (')[0]}: first byte p50 {ms(added[0][0])} ms, "
+            f"p99 {ms(added[1][0])} ms; last byte p50 {ms(added[0][1])} ms, "
+            f"p99 {ms(added[1][1])} ms."
         )
-        for q in (0.5, 0.99)
-    }
+    proxy = hops[-1]
     print(
-        f"\nAdded by the proxy: first byte p50 {ms(added[0.5][0])} ms, p99 {ms(added[0.99][0])} ms; "
-        f"last byte p50 {ms(added[0.5][1])} ms, p99 {ms(added[0.99][1])} ms "
-        "(targets: p50 < 1 ms, p99 < 5 ms)."
+        f"\nTargets (issue 5): 0 errors; added p50 < 1 ms and p99 < 5 ms; < 64 KB per open "
+        f"stream. crosswalk's RSS: idle {proxy.idle_kb / 1024:.1f} MB, peak "
+        f"{proxy.peak_kb / 1024:.1f} MB."
     )
-    per_stream = (peak - idle) / max(args.streams, 1)
-    print(
-        f"Proxy RSS: idle {idle / 1024:.1f} MB, peak {peak / 1024:.1f} MB with all streams open: "
-        f"{per_stream:.1f} KB per open stream (target < 64 KB)."
-    )
-    print(
-        f"Proxy CPU: {cpu:.2f} s for {len(proxied.last)} streams and {proxied.events} client "
-        f"events over {proxied.seconds:.1f} s: {cpu / max(proxied.events, 1) * 1e6:.0f} µs per "
-        f"event, {cpu / proxied.seconds * 100:.0f}% of a core."
-    )
-    errors = sorted(set(direct.errors + proxied.errors))
-    print(
-        f"Errors: {len(direct.errors)} direct, {len(proxied.errors)} proxied"
-        + (f" ({', '.join(errors)})" if errors else "")
-        + "."
-    )
-    if statistics.fmean(proxied.last or [0]) == 0:
-        return 1
-    return 0 if not proxied.errors and not direct.errors else 1
+    for hop in hops:
+        r = hop.pooled()
+        print(
+            f"CPU while {hop.name} was measured: clients {r.cpu[0]:.2f} s, upstream "
+            f"{r.cpu[1]:.2f} s"
+            + (f", middle {hop.cpu:.2f} s" if hop.pid else "")
+            + f", over {r.seconds:.1f} s."
+        )
 
 
 if __name__ == "__main__":

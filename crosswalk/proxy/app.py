@@ -8,6 +8,7 @@ client that sent `anthropic-version` gets Anthropic's error shape, any other Ope
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -226,13 +227,25 @@ def describe(config: Config) -> str:
     return "; ".join(f"{u.name} ({u.format}) at {u.base_url}" for u in config.upstreams)
 
 
+async def _settle_heap(app: web.Application) -> None:
+    """Everything built at startup (the generated modules, the validators and converters
+    `Exchange.warm` compiled, ~80k objects) lives as long as the process: taking it out
+    of the cyclic collector's view spares every full collection under load the ~45 ms it
+    spent walking them, which was the proxy's p99 latency. Garbage from calls is still
+    collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve(config: Config) -> None:
     """Run the proxy until interrupted."""
     configure_logging()
     log.info("crosswalk %s on http://%s:%s: %s", __version__, config.host, config.port,
              describe(config))  # fmt: skip
+    app = make_app(config)
+    app.on_startup.append(_settle_heap)  # last: after the exchange has warmed up
     web.run_app(
-        make_app(config),
+        app,
         host=config.host,
         port=config.port,
         access_log=None,  # each call has its own structured line
