@@ -149,8 +149,17 @@ async def one_stream(
         result.errors.append(type(err).__name__)
 
 
-async def load(url: str, fmt: str, streams: int, timeout: float, ramp: float = 0.0) -> Result:
-    """`streams` calls, started evenly over `ramp` seconds, all awaited."""
+def new_session(timeout: float, keep_alive: bool) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=0, force_close=not keep_alive)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout))
+
+
+async def load(
+    url: str, fmt: str, streams: int, timeout: float, ramp: float = 0.0,
+    session: aiohttp.ClientSession | None = None,
+) -> Result:  # fmt: skip
+    """`streams` calls, started evenly over `ramp` seconds, all awaited; each on a new
+    connection, unless a keep-alive `session` is given."""
     if fmt == "anthropic":
         body: dict[str, object] = {
             "model": "claude-sonnet-4-5", "max_tokens": 256, "stream": True,
@@ -163,10 +172,9 @@ async def load(url: str, fmt: str, streams: int, timeout: float, ramp: float = 0
         headers = {"authorization": "Bearer k"}
         marker = b"data: [DONE]"
     result = Result()
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
-    async with aiohttp.ClientSession(
-        connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)
-    ) as session:
+    own = session is None
+    session = session or new_session(timeout, keep_alive=False)
+    try:
         started = time.perf_counter()
 
         async def later(i: int) -> None:
@@ -175,20 +183,44 @@ async def load(url: str, fmt: str, streams: int, timeout: float, ramp: float = 0
 
         await asyncio.gather(*(later(i) for i in range(streams)))
         result.seconds = time.perf_counter() - started
+    finally:
+        if own:
+            await session.close()
     return result
 
 
+def family(pid: int) -> list[int]:
+    """A process and its children (crosswalk's workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *(int(c) for c in children)]
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its living children so far."""
+    total = 0
+    for member in family(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    """Proportional set size of a process and its children: forked workers share their
+    parent's pages, which plain RSS would count once per worker."""
+    total = 0
+    for member in family(pid):
+        try:
+            lines = Path(f"/proc/{member}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in lines if line.startswith("Pss:"))
+    return total
 
 
 async def watch_rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
@@ -229,6 +261,7 @@ class Hop:
     fmt: str
     pid: int | None
     results: list[Result] = field(default_factory=list)
+    session: aiohttp.ClientSession | None = None  # with --keep-alive
     idle_kb: int = 0
     peak_kb: int = 0
     cpu: float = 0.0  # the middle process's, over every measured round
@@ -267,6 +300,15 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=1,
         help="measure each path this many times, interleaved (latencies are pooled)",
     )  # fmt: skip
+    parser.add_argument(
+        "--keep-alive", action="store_true",
+        help="clients keep their connections (as Claude Code and the SDKs do): a first "
+        "unmeasured round opens them, on every path, and leaves the proxy's upstream pool "
+        "warm; without it every call opens a new connection",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=1, help="crosswalk serve --workers (the bare relay has one)"
+    )
     parser.add_argument("--timeout", type=float, default=120, help="bound on each phase")
     parser.add_argument("--upstream-only", nargs=3, metavar=("PORT", "EVENTS", "GAP"))
     parser.add_argument("--bare-only", nargs=2, metavar=("PORT", "UPSTREAM_URL"))
@@ -290,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     proxy = subprocess.Popen(
         python_child("from crosswalk.cli import main; sys.exit(main(sys.argv[1:]))",
-                     "serve", "--port", str(proxy_port), "--upstream", f"chat={up_url}/v1"),
+                     "serve", "--port", str(proxy_port), "--upstream", f"chat={up_url}/v1",
+                     "--workers", str(args.workers)),
         stderr=subprocess.DEVNULL,  # one log line per call: not what is measured
         env=env,
     )  # fmt: skip
@@ -298,37 +341,54 @@ def main(argv: list[str] | None = None) -> int:
         Hop("direct (chat)", f"{up_url}/v1/chat/completions", "chat", None),
         Hop("bare aiohttp relay (chat -> chat)",
             f"http://127.0.0.1:{bare_port}/v1/chat/completions", "chat", bare.pid),
-        Hop("crosswalk (anthropic -> chat)",
+        Hop("crosswalk (anthropic -> chat)"
+            + (f", {args.workers} workers" if args.workers > 1 else ""),
             f"http://127.0.0.1:{proxy_port}/v1/messages", "anthropic", proxy.pid),
     ]  # fmt: skip
     try:
         for hop in hops:
             wait_ready(hop.url)
 
-        async def measure(hop: Hop) -> None:
-            spent = (time.process_time(), cpu_seconds(upstream.pid))
-            middle = cpu_seconds(hop.pid) if hop.pid else 0.0
+        async def streams(hop: Hop) -> Result:
+            """One round of the load on a path, the middle's peak memory watched."""
             peak = [rss_kb(hop.pid) if hop.pid else 0]
             stop = asyncio.Event()
             watcher = asyncio.create_task(watch_rss(hop.pid, peak, stop)) if hop.pid else None
-            result = await load(hop.url, hop.fmt, args.streams, args.timeout, args.ramp)
+            result = await load(
+                hop.url, hop.fmt, args.streams, args.timeout, args.ramp, hop.session
+            )
             stop.set()
             if watcher:
                 await watcher
+            hop.peak_kb = max(hop.peak_kb, peak[0])
+            return result
+
+        async def measure(hop: Hop) -> None:
+            spent = (time.process_time(), cpu_seconds(upstream.pid))
+            middle = cpu_seconds(hop.pid) if hop.pid else 0.0
+            result = await streams(hop)
             result.cpu = (time.process_time() - spent[0], cpu_seconds(upstream.pid) - spent[1])
             if hop.pid:
                 hop.cpu += cpu_seconds(hop.pid) - middle
-                hop.peak_kb = max(hop.peak_kb, peak[0])
             hop.results.append(result)
 
         async def run() -> None:
-            # Warm every path (imports, first connections) before measuring.
+            # Warm every path (imports, first connections) before measuring; the middle's
+            # idle memory is taken before any round has opened its streams.
             for hop in hops:
                 await load(hop.url, hop.fmt, 20, args.timeout)
                 hop.idle_kb = rss_kb(hop.pid) if hop.pid else 0
-            for _ in range(args.rounds):
+                if args.keep_alive:
+                    hop.session = new_session(args.timeout, keep_alive=True)
+                    await streams(hop)
+            try:
+                for _ in range(args.rounds):
+                    for hop in hops:
+                        await measure(hop)
+            finally:
                 for hop in hops:
-                    await measure(hop)
+                    if hop.session:
+                        await hop.session.close()
 
         asyncio.run(run())
     finally:
@@ -343,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
 def report(args: argparse.Namespace, hops: list[Hop]) -> None:
     print(f"# crosswalk proxy load: {args.streams} concurrent streams, started over "
           f"{args.ramp:g} s, {args.events} content events each, {args.gap * 1000:.0f} ms apart"
-          + (f", {args.rounds} rounds interleaved" if args.rounds > 1 else "") + "\n")  # fmt: skip
+          + (f", {args.rounds} rounds interleaved" if args.rounds > 1 else "")
+          + (", kept-alive connections" if args.keep_alive else ", a new connection per call")
+          + "\n")  # fmt: skip
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, aiohttp {aiohttp.__version__}; "
           "clients, upstream and each middle process on loopback.\n")  # fmt: skip
     print("| path | streams ok | errors | streams/s | events/s | first byte p50 / p99 ms "

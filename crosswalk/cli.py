@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="listen address (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, help="listen port (default 8787)")
     serve.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes sharing the port, one core each (default 1)",
+    )
+    serve.add_argument(
         "--upstream",
         action="append",
         default=[],
@@ -187,6 +193,8 @@ def _serve(args: argparse.Namespace) -> int:
                 port=args.port,
                 host=args.host,
             )
+        if args.workers is not None:
+            loaded = with_fields(loaded, workers=args.workers)
     except config.ConfigError as exc:
         return _fail(EXIT_INPUT, f"configuration: {exc}")
     try:

@@ -109,3 +109,84 @@ def test_a_bad_config_is_a_startup_error_that_names_the_setting(tmp_path: Path) 
     assert done.returncode == 2
     assert "upstream[0].format: 'gemini' is not one of anthropic, chat, responses" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def workers_of(parent: subprocess.Popen[str]) -> list[int]:
+    path = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_workers_share_one_port_count_for_each_other_and_are_restarted() -> None:
+    loop = Loop()
+    double = Double()
+    runner, double_url = loop.run(start(double.app()))
+    try:
+        with serve("--upstream", f"chat={double_url}/v1", "--workers", "2") as (url, process):
+            # New connections are spread over the workers by the kernel: both answer.
+            seen: set[int] = set()
+            for _ in range(400):
+                seen.add(httpx2.get(url + "/healthz", timeout=5).json()["worker"])
+                if seen == {0, 1}:
+                    break
+            assert seen == {0, 1}
+            for _ in range(6):
+                with anthropic.Anthropic(base_url=url, api_key="k") as client:
+                    client.messages.create(
+                        model="claude-opus-4-7",
+                        max_tokens=32,
+                        messages=[{"role": "user", "content": "hi"}],
+                    )
+            # Whichever worker is scraped, the counts are the server's.
+            for _ in range(6):
+                text = httpx2.get(url + "/metrics", timeout=5).text
+                assert "crosswalk_workers_reporting 2" in text
+                served = sum(
+                    int(line.rsplit(" ", 1)[1])
+                    for line in text.splitlines()
+                    if line.startswith("crosswalk_requests_total{")
+                )
+                assert served == 6
+            # A worker that dies is replaced, and the port keeps answering.
+            before = workers_of(process)
+            assert len(before) == 2
+            os.kill(before[0], 9)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                now = workers_of(process)
+                if len(now) == 2 and before[0] not in now:
+                    break
+                time.sleep(0.1)
+            assert len(now) == 2 and before[0] not in now and before[1] in now
+            for _ in range(3):
+                assert httpx2.get(url + "/healthz", timeout=5).status_code == 200
+            process.terminate()
+            logs = process.communicate(timeout=20)[1]
+        assert process.returncode == 0
+        assert not any(alive(pid) for pid in now)
+        lines = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
+        calls = [line for line in lines if line.get("message") is None and "status" in line]
+        assert len(calls) == 6 and {c["worker"] for c in calls} <= {0, 1}
+        assert any("worker 0" in line.get("message", "") and "SIGKILL" in line["message"]
+                   for line in lines)  # fmt: skip
+    finally:
+        loop.run(runner.cleanup())
+
+
+def test_a_lone_server_does_not_share_its_port() -> None:
+    with serve() as (url, _):
+        port = int(url.rsplit(":", 1)[1])
+        second = subprocess.run(
+            [sys.executable, "-m", "crosswalk", "serve", "--port", str(port)],
+            capture_output=True, text=True, timeout=30,
+            env={k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL"))},
+        )  # fmt: skip
+        assert second.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{port}" in second.stderr

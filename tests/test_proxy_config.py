@@ -164,3 +164,14 @@ def test_keys_lose_trailing_whitespace_and_headers_refuse_control_characters() -
     assert config.upstreams[0].key == "sk-secret"
     with pytest.raises(ConfigError, match=r"upstream\[0\]\.headers\.x-team: contains a control"):
         parse({"upstream": [upstream | {"headers": {"x-team": "a\r\nb"}}]}, {"K": "k"})
+
+
+def test_workers_are_counted_and_never_share_an_in_memory_state() -> None:
+    assert parse({"server": {"workers": 4, "state": "/tmp/x.sqlite3"}}, {}).workers == 4
+    assert parse({}, {}).workers == 1
+    with pytest.raises(ConfigError, match=r"server\.workers: must be positive, got 0"):
+        parse({"server": {"workers": 0}}, {})
+    with pytest.raises(ConfigError, match="is not between 1 and 256"):
+        parse({"server": {"workers": 1000}}, {})
+    with pytest.raises(ConfigError, match="cannot share an in-memory state"):
+        parse({"server": {"workers": 2, "state": ":memory:"}}, {})

@@ -11,9 +11,11 @@ import asyncio
 import gc
 import json
 import logging
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -25,10 +27,14 @@ from crosswalk.proxy import wire
 from crosswalk.proxy.call import Call
 from crosswalk.proxy.config import Config, Format, Upstream
 from crosswalk.proxy.exchange import KEY_REQUIRED, Exchange
-from crosswalk.proxy.metrics import Metrics
+from crosswalk.proxy.metrics import Metrics, Snapshot
+from crosswalk.proxy.workers import Worker, listening_socket, supervise
 
 log = logging.getLogger("crosswalk.proxy")
 EXCHANGE = web.AppKey("exchange", Exchange)
+WORKER: web.AppKey[Worker | None] = web.AppKey("worker")
+WORKER_METRICS = "/metrics/worker"  # one worker's own counts, on its Unix socket only
+PEER_TIMEOUT = 2.0
 MODELS_TIMEOUT = 5.0
 BACKLOG = 4096
 
@@ -39,7 +45,8 @@ def client_format(request: web.Request) -> Format:
     return "anthropic" if "anthropic-version" in request.headers else "chat"
 
 
-def make_app(config: Config) -> web.Application:
+def make_app(config: Config, worker: Worker | None = None) -> web.Application:
+    """The proxy's application; `worker` says which of several processes serves it."""
     metrics = Metrics()
     exchange = Exchange(config, metrics)
     # The body limit is checked by the exchange, which answers in the client's format;
@@ -48,6 +55,7 @@ def make_app(config: Config) -> web.Application:
         client_max_size=config.max_body_bytes + 1, middlewares=[_unserved_in_client_format]
     )
     app[EXCHANGE] = exchange
+    app[WORKER] = worker
 
     async def open_sessions(app: web.Application) -> None:
         await exchange.open()
@@ -72,6 +80,8 @@ def make_app(config: Config) -> web.Application:
     app.router.add_get("/v1/models", _models)
     app.router.add_get("/healthz", _health)
     app.router.add_get("/metrics", _metrics)
+    if worker is not None:
+        app.router.add_get(WORKER_METRICS, _worker_metrics)
     app.router.add_get("/", _root)  # GET also answers HEAD (Claude Code's preconnect)
     return app
 
@@ -102,15 +112,52 @@ async def _root(request: web.Request) -> web.Response:
 async def _health(request: web.Request) -> web.Response:
     exchange = request.app[EXCHANGE]
     upstreams = [{"name": u.name, "format": u.format} for u in exchange.config.upstreams]
-    return web.json_response({"status": "ok", "upstreams": upstreams})
+    body: dict[str, Any] = {"status": "ok", "upstreams": upstreams}
+    worker = request.app[WORKER]
+    if worker is not None:
+        body["worker"] = worker.index
+    return web.json_response(body)
 
 
 async def _metrics(request: web.Request) -> web.Response:
     exchange = request.app[EXCHANGE]
+    metrics, reporting = exchange.metrics, 1
+    worker = request.app[WORKER]
+    if worker is not None:
+        metrics = Metrics()
+        metrics.absorb(exchange.metrics.snapshot())
+        for snapshot in await asyncio.gather(*(_peer_metrics(p) for p in worker.others())):
+            if snapshot is not None:
+                metrics.absorb(snapshot)
+                reporting += 1
     return web.Response(
-        text=exchange.metrics.render(), content_type="text/plain", charset="utf-8",
+        text=metrics.render(reporting), content_type="text/plain", charset="utf-8",
         headers={"x-prometheus-format": "0.0.4"},
     )  # fmt: skip
+
+
+async def _peer_metrics(path: Path) -> Snapshot | None:
+    """Another worker's counts; None from one that is not answering (restarting)."""
+    try:
+        async with (
+            aiohttp.ClientSession(
+                connector=aiohttp.UnixConnector(path=str(path)),
+                timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT),
+            ) as session,
+            session.get("http://worker" + WORKER_METRICS) as reply,
+        ):
+            snapshot: Snapshot = await reply.json()
+            return snapshot
+    except (OSError, TimeoutError, aiohttp.ClientError, ValueError) as err:
+        log.warning("worker metrics at %s unavailable: %s", path, err or type(err).__name__)
+        return None
+
+
+async def _worker_metrics(request: web.Request) -> web.Response:
+    """This worker's counts, for the worker being scraped; not served over TCP."""
+    if request.transport is None or isinstance(request.transport.get_extra_info("sockname"), tuple):
+        raise web.HTTPNotFound()
+    return web.json_response(request.app[EXCHANGE].metrics.snapshot())
 
 
 async def _models(request: web.Request) -> web.StreamResponse:
@@ -187,7 +234,10 @@ async def _upstream_models(
 
 
 class JsonLines(logging.Formatter):
-    """One JSON object per line: a call's record (Call.log_record) or a message."""
+    """One JSON object per line: a call's record (Call.log_record) or a message; with
+    several workers, each line says which one wrote it."""
+
+    worker: int | None = None
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -195,6 +245,8 @@ class JsonLines(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
         }
+        if self.worker is not None:
+            line["worker"] = self.worker
         call = getattr(record, "call", None)
         if isinstance(call, dict):
             line.update(call)
@@ -205,9 +257,11 @@ class JsonLines(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
+def configure_logging(level: int = logging.INFO, worker: int | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLines())
+    formatter = JsonLines()
+    formatter.worker = worker
+    handler.setFormatter(formatter)
     logger = logging.getLogger("crosswalk")
     logger.handlers[:] = [handler]
     logger.setLevel(level)
@@ -238,16 +292,30 @@ async def _settle_heap(app: web.Application) -> None:
 
 
 def serve(config: Config) -> None:
-    """Run the proxy until interrupted."""
+    """Run the proxy until interrupted: in this process, or in `config.workers` worker
+    processes sharing the port (workers.py)."""
     configure_logging()
     log.info("crosswalk %s on http://%s:%s: %s", __version__, config.host, config.port,
              describe(config))  # fmt: skip
-    app = make_app(config)
+    if config.workers == 1:
+        _run(
+            make_app(config), sock=listening_socket(config.host, config.port, BACKLOG, shared=False)
+        )
+        return
+
+    def run_worker(worker: Worker, sock: socket.socket) -> None:
+        configure_logging(worker=worker.index)
+        _run(make_app(config, worker), sock=sock, path=worker.socket_path)
+
+    supervise(config.host, config.port, config.workers, BACKLOG, run_worker)
+
+
+def _run(app: web.Application, sock: socket.socket, path: Path | None = None) -> None:
     app.on_startup.append(_settle_heap)  # last: after the exchange has warmed up
     web.run_app(
         app,
-        host=config.host,
-        port=config.port,
+        sock=sock,
+        path=None if path is None else str(path),
         access_log=None,  # each call has its own structured line
         # Room for a burst of connections (agents start many sessions at once): with
         # the default 128, the kernel drops the rest of a burst's SYNs, and each of those

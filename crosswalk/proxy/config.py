@@ -59,6 +59,9 @@ _VENDOR_ENV: tuple[tuple[Format, str, str, str], ...] = (
 )
 
 
+MAX_WORKERS = 256
+
+
 class ConfigError(ValueError):
     """A configuration that cannot be served; the message names the setting."""
 
@@ -102,6 +105,19 @@ class Config:
     client_keys: frozenset[str] = field(default=frozenset(), repr=False)
     upstreams: tuple[Upstream, ...] = ()
     routes: tuple[Route, ...] = ()
+    # Processes serving the port (workers.py); one is the event loop of this process.
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        where = "workers (server.workers, --workers)"
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise ConfigError(f"{where}: {self.workers} is not between 1 and {MAX_WORKERS}")
+        if self.workers > 1 and self.state == ":memory:":
+            raise ConfigError(
+                f"{where}: {self.workers} workers cannot share an in-memory state "
+                "(server.state): a previous_response_id kept by one would be unknown to "
+                "the others; give a file"
+            )
 
     def route(self, model: str) -> tuple[Upstream, str] | None:
         """The upstream a client's model goes to and the model name it is sent under;
@@ -258,7 +274,7 @@ def parse(document: Mapping[str, Any], env: Mapping[str, str]) -> Config:
     server = _Reader(
         top.get("server", dict, {}),
         "server",
-        ("host", "port", "loss", "max_body_bytes", "client_keys_env", "state"),
+        ("host", "port", "loss", "max_body_bytes", "client_keys_env", "state", "workers"),
     )
     port = server.get("port", int, DEFAULT_PORT)
     if not 0 <= port <= 65535:
@@ -285,6 +301,7 @@ def parse(document: Mapping[str, Any], env: Mapping[str, str]) -> Config:
         loss=server.choice("loss", ("lenient", "strict"), "lenient"),  # type: ignore[arg-type]
         max_body_bytes=server.positive("max_body_bytes", int, DEFAULT_BODY_LIMIT),
         state=os.path.expanduser(server.get("state", str, "")),
+        workers=server.positive("workers", int, 1),
         client_keys=client_keys,
         upstreams=upstreams,
         routes=routes,

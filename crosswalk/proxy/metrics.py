@@ -5,6 +5,10 @@ kinds' worth of it, runs on one event loop (no locks), and renders a few dozen s
 Every series is labelled by the client's format, the upstream's name and the direction
 (`anthropic->chat`), so a dashboard can tell which translation a latency or an error
 belongs to.
+
+With several worker processes (`--workers`), each keeps its own and the one that is
+scraped adds up every worker's `snapshot()`: the numbers are the server's, whichever
+process answers.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from crosswalk.transforms.tokens import Tokens
 
 Labels = tuple[tuple[str, str], ...]
+Snapshot = dict[str, Any]
 
 # Seconds: a proxied LLM call spans milliseconds (an error, a cached reply) to minutes.
 LATENCY_BUCKETS: tuple[float, ...] = (
@@ -39,6 +45,10 @@ def _labels(labels: Labels, extra: str = "") -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _key(labels: list[list[str]]) -> Labels:
+    return tuple((k, v) for k, v in labels)
 
 
 @dataclass
@@ -92,7 +102,34 @@ class Metrics:
         if loss:
             self.loss[labels] += loss
 
-    def render(self) -> str:
+    def snapshot(self) -> Snapshot:
+        """Everything counted so far, as JSON-ready lists (for another worker to add up)."""
+        return {
+            "requests": [[list(map(list, k)), v] for k, v in self.requests.items()],
+            "errors": [[list(map(list, k)), v] for k, v in self.errors.items()],
+            "tokens": [[list(map(list, k)), v] for k, v in self.tokens.items()],
+            "loss": [[list(map(list, k)), v] for k, v in self.loss.items()],
+            "latency": [
+                [list(map(list, k)), h.counts, h.total, h.n] for k, h in self.latency.items()
+            ],
+            "open_streams": self.open_streams,
+        }
+
+    def absorb(self, snapshot: Snapshot) -> None:
+        """Add another worker's snapshot to these counts."""
+        for name in ("requests", "errors", "tokens", "loss"):
+            series: dict[Labels, int] = getattr(self, name)
+            for labels, value in snapshot[name]:
+                series[_key(labels)] += value
+        for labels, counts, total, n in snapshot["latency"]:
+            hist = self.latency[_key(labels)]
+            hist.counts = [a + b for a, b in zip(hist.counts, counts, strict=True)]
+            hist.total += total
+            hist.n += n
+        self.open_streams += snapshot["open_streams"]
+
+    def render(self, workers: int = 1) -> str:
+        """The Prometheus text; `workers` is how many processes' counts it adds up."""
         out: list[str] = []
         counters = (
             ("crosswalk_requests_total", "Calls answered, by final HTTP status.", self.requests),
@@ -134,5 +171,12 @@ class Metrics:
             f"# HELP {name} Streams being relayed now.",
             f"# TYPE {name} gauge",
             f"{name} {self.open_streams}",
+        ]
+        name = "crosswalk_workers_reporting"
+        out += [
+            f"# HELP {name} Worker processes whose counts these are (one answering is left "
+            "out while it restarts).",
+            f"# TYPE {name} gauge",
+            f"{name} {workers}",
         ]
         return "\n".join(out) + "\n"

@@ -5,9 +5,10 @@ keeps nothing (Anthropic, Chat): `previous_response_id`, `GET /v1/responses/{id}
 A stored response is kept with the whole conversation it ends (every input item before
 it, then its own output), so a chain of calls built on `previous_response_id` is read
 back in one lookup and sent to the upstream in full, as OpenAI's API does on its side.
-SQLite (the standard library's), in a file that outlives the process by default; one
-process owns it (several instances would each need their own, or a shared database,
-which this module does not provide yet).
+SQLite (the standard library's), in a file that outlives the process by default. The
+workers of one server (`--workers`) share the file (WAL: readers never wait, writers
+take turns); separate servers on separate machines would need a shared database, which
+this module does not provide.
 """
 
 from __future__ import annotations
