@@ -307,6 +307,12 @@ def serve(config: Config) -> None:
         configure_logging(worker=worker.index)
         _run(make_app(config, worker), sock=sock, path=worker.socket_path)
 
+    # Warmed and frozen once, before the fork: the workers share those pages instead of
+    # each compiling its own validators and converters (and the collector, which never
+    # walks frozen objects, does not copy them into every worker either).
+    Exchange(config, Metrics()).warm()
+    gc.collect()
+    gc.freeze()
     supervise(config.host, config.port, config.workers, BACKLOG, run_worker)
 
 

@@ -588,7 +588,11 @@ class Exchange:
         self, call: Call, plan: Plan, upstream: aiohttp.ClientResponse
     ) -> web.Response:
         """A non-streaming client in front of an upstream that streamed."""
-        chunks = [chunk async for chunk in upstream.content.iter_any()]
+        reads = relay.Reads(upstream, plan.upstream.read_timeout)
+        try:
+            chunks = [chunk async for chunk in reads]
+        finally:
+            reads.close()
         result = accumulate(plan.upstream.format, call.client, chunks, plan.options)
         if result.error is not None:
             call.error = "stream"
@@ -631,9 +635,10 @@ class Exchange:
         upstream read, nothing piles up here)."""
         response = await self._start_stream(request, call)
         self.metrics.open_streams += 1
+        reads = relay.Reads(upstream, plan.upstream.read_timeout)
         try:
             if plan.upstream.format == call.client:
-                await relay.pass_through(call, upstream, response)
+                await relay.pass_through(call, reads, response)
             else:
                 translator = Translator(
                     plan.upstream.format,
@@ -641,11 +646,11 @@ class Exchange:
                     plan.options,
                     include_usage=plan.include_usage,
                 )
-                await relay.translate(call, translator, upstream, response)
+                await relay.translate(call, translator, reads, response)
                 self._remember(plan, translator.final)
                 # Before the client's end: a client that has its whole answer hangs up,
                 # which would cancel this handler and cut the upstream connection.
-                await relay.drain(upstream)
+                await relay.drain(upstream, reads)
             await response.write_eof()
         except (relay.ClientGone, ConnectionResetError):
             # The client went away: leaving the upstream's `async with` closes its
@@ -658,6 +663,7 @@ class Exchange:
             call.error = "internal"
             await relay.end_with_error(call, response)
         finally:
+            reads.close()
             self.metrics.open_streams -= 1
         return response
 

@@ -26,15 +26,65 @@ log = logging.getLogger("crosswalk.proxy")
 Body = dict[str, Any]
 
 
+class Reads:
+    """An upstream stream's reads, with its read timeout kept here rather than by aiohttp.
+
+    aiohttp re-arms a timer on every read it gets (a timer made, cancelled and made
+    again per event, which was a tenth of the proxy's CPU per relayed event). Here one
+    timer is armed for the stream and, when it fires, re-armed for what is left of the
+    timeout if the stream was not waiting all that while: a stall is the upstream
+    leaving a read unanswered for `seconds`. Time spent writing to a slow client is not
+    a stall. A stall ends the read with aiohttp's own `ServerTimeoutError`, as its timer
+    would have. `close()` when done (the timer holds the stream)."""
+
+    def __init__(self, upstream: aiohttp.ClientResponse, seconds: float) -> None:
+        self.content = upstream.content
+        self.seconds = seconds
+        self.loop = asyncio.get_running_loop()
+        self.waiting: float | None = None  # since when a read has waited, if one is
+        self.closed = False
+        if upstream.connection is not None:  # before the first byte, aiohttp's timer holds
+            upstream.connection.protocol.read_timeout = None  # type: ignore[union-attr]
+        self.timer = self.loop.call_later(seconds, self._check)
+
+    def __aiter__(self) -> Reads:
+        return self
+
+    async def __anext__(self) -> bytes:
+        self.waiting = self.loop.time()
+        chunk = await self.content.readany()
+        self.waiting = None
+        if not chunk:
+            self.close()
+            raise StopAsyncIteration
+        return chunk
+
+    def close(self) -> None:
+        self.closed = True
+        self.timer.cancel()
+
+    def _check(self) -> None:
+        if self.closed:
+            return
+        waited = 0.0 if self.waiting is None else self.loop.time() - self.waiting
+        if waited >= self.seconds:
+            self.content.set_exception(
+                aiohttp.ServerTimeoutError("Timeout on reading data from socket")
+            )
+            self.closed = True
+            return
+        self.timer = self.loop.call_later(self.seconds - waited, self._check)
+
+
 async def translate(
     call: Call,
     translator: Translator,
-    upstream: aiohttp.ClientResponse,
+    reads: Reads,
     response: web.StreamResponse,
 ) -> None:
     """Each upstream read through the translator, its output sent at once."""
     try:
-        async for chunk in upstream.content.iter_any():
+        async for chunk in reads:
             out = translator.feed(chunk)
             if out:
                 await send(response, out)
@@ -73,15 +123,13 @@ async def end_with_error(call: Call, response: web.StreamResponse) -> None:
         pass
 
 
-async def pass_through(
-    call: Call, upstream: aiohttp.ClientResponse, response: web.StreamResponse
-) -> None:
+async def pass_through(call: Call, reads: Reads, response: web.StreamResponse) -> None:
     """A stream in the client's own format goes on byte for byte; it is read beside
     for its usage and its end, and a stream that breaks off is ended with the
     format's error termination (never left to look like a success)."""
     follower = Follower(call.client)
     try:
-        async for chunk in upstream.content.iter_any():
+        async for chunk in reads:
             await send(response, chunk)
             follower.feed(chunk)
     except (TimeoutError, aiohttp.ClientError) as err:
@@ -98,10 +146,10 @@ async def pass_through(
 DRAIN_SECONDS = 2.0
 
 
-async def drain(upstream: aiohttp.ClientResponse) -> None:
+async def drain(upstream: aiohttp.ClientResponse, reads: Reads) -> None:
     try:
         async with asyncio.timeout(DRAIN_SECONDS):
-            async for _ in upstream.content.iter_any():
+            async for _ in reads:
                 pass
     except (TimeoutError, aiohttp.ClientError):
         upstream.close()
