@@ -154,6 +154,8 @@ def test_workers_share_one_port_count_for_each_other_and_are_restarted() -> None
                     if line.startswith("crosswalk_requests_total{")
                 )
                 assert served == 6
+            # A worker's own counts are for the other workers, not for the network.
+            assert httpx2.get(url + "/metrics/worker", timeout=5).status_code == 404
             # A worker that dies is replaced, and the port keeps answering.
             before = workers_of(process)
             assert len(before) == 2
