@@ -174,6 +174,7 @@ class ValueMap:
     const: str
     table: str
     mapping: dict[Any, Any]
+    coerced: dict[Any, str]  # source value -> why the target cannot tell it apart
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,18 +57,28 @@ class ValueTables:
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         self.tables: dict[str, Any] = load_yaml(path) or {}
 
-    def mapping(self, name: str, source: str, target: str) -> tuple[dict[Any, Any], list[str]]:
-        """Column `source` -> column `target`, keeping rows not reserved for another target."""
+    def mapping(
+        self, name: str, source: str, target: str
+    ) -> tuple[dict[Any, Any], dict[Any, str], list[str]]:
+        """Column `source` -> column `target`, keeping rows not reserved for another
+        target; with it, why each source value the target cannot tell apart is coerced
+        (the rows' `coerced:` column: one-way rows only, since a collapse goes one way)."""
         errors: list[str] = []
         spec = self.tables.get(name)
         if spec is None:
-            return {}, [f"no value table {name!r} in {self.path.name}"]
+            return {}, {}, [f"no value table {name!r} in {self.path.name}"]
         columns = spec.get("columns", [])
         if source not in columns or target not in columns:
-            return {}, [f"value table {name!r} has no columns {source!r} and {target!r}"]
+            return {}, {}, [f"value table {name!r} has no columns {source!r} and {target!r}"]
         result: dict[Any, Any] = {}
+        coerced: dict[Any, str] = {}
         for row in spec.get("rows", []):
             only = row.get("only")
+            if "coerced" in row and only is None:
+                errors.append(
+                    f"value table {name!r}: row {row!r} is `coerced` but not `only: <format>` "
+                    "(a value is coerced towards one format, the one it collapses in)"
+                )
             if only is not None and only != target:
                 continue
             if source not in row or target not in row:
@@ -80,7 +90,9 @@ class ValueTables:
                     f"{result[key]!r} and {row[target]!r}; mark one `only: <format>`"
                 )
             result[key] = row[target]
-        return result, errors
+            if "coerced" in row:
+                coerced[key] = " ".join(str(row["coerced"]).split())
+        return result, coerced, errors
 
 
 class TableBuilder:
@@ -340,6 +352,12 @@ class TableBuilder:
             )
         if rule == "enum":
             const = self.value_map(where, row["table"], table, src, tgt, froms[0], tos[0])
+            if any(vm.coerced for vm in table.value_maps if vm.const == const):
+                self.error(
+                    where,
+                    f"value table {row['table']!r} coerces values: use it from a nested row, "
+                    "whose transform reports them (ctx.map_enum)",
+                )
             return ir.EnumRow(
                 **base,
                 source=sources[0],
@@ -424,7 +442,10 @@ class TableBuilder:
             const = self.value_map(
                 where, row["table"], table, src, tgt, base["froms"][0], base["tos"][0]
             )
-            literal = f"FieldRule('enum', mapping={const})"
+            coerced = any(vm.coerced for vm in table.value_maps if vm.const == const)
+            literal = f"FieldRule('enum', mapping={const}" + (
+                f", coerced={const}_COERCED)" if coerced else ")"
+            )
         elif rule == "clamp":
             literal = f"FieldRule('clamp', minimum={row.get('min')!r}, maximum={row.get('max')!r})"
         elif rule in ("rename", "transform"):
@@ -448,7 +469,9 @@ class TableBuilder:
         from_p: str,
         to_p: str,
     ) -> str:
-        mapping, errors = self.values.mapping(name, table.source_format, table.target_format)
+        mapping, coerced, errors = self.values.mapping(
+            name, table.source_format, table.target_format
+        )
         for e in errors:
             self.error(where, e)
         for doc, pointer, values in (
@@ -475,7 +498,7 @@ class TableBuilder:
                 )
         const = f"_VALUES_{name.upper()}"
         if all(v.const != const for v in table.value_maps):
-            table.value_maps.append(ir.ValueMap(const, name, mapping))
+            table.value_maps.append(ir.ValueMap(const, name, mapping, coerced))
         return const
 
     # -- transforms ---------------------------------------------------------------------

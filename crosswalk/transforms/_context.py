@@ -100,8 +100,14 @@ class Context:
         self.dropped(pointer, rule.why, inert=rule.inert)
 
     def map_enum(self, key: str, value: Any, pointer: str) -> Any:
-        """Translate through the value table bound to row `key`; unknown values are refused."""
-        return self.lookup(self.rules[key].mapping, value, pointer)
+        """Translate through the value table bound to row `key`; unknown values are
+        refused, and values the target cannot tell apart are reported coerced, with the
+        table's reason."""
+        rule = self.rules[key]
+        mapped = self.lookup(rule.mapping, value, pointer)
+        if (why := rule.coerced.get(value)) is not None:
+            self.coerced(pointer, why)
+        return mapped
 
     def clamp_field(self, key: str, value: float, pointer: str) -> float:
         rule = self.rules[key]

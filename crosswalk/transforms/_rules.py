@@ -23,6 +23,8 @@ class FieldRule:
     why: str = ""
     neutral: tuple[Any, ...] = ()
     mapping: Mapping[Any, Any] = field(default_factory=dict)
+    # enum rows: source values the target cannot tell apart, and why (a loss entry)
+    coerced: Mapping[Any, str] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
     inert: bool = False  # drop rows: reported, but not a loss strict mode refuses

@@ -41,13 +41,6 @@ _OUT_OF_ORDER = (
     "Chat keeps reasoning, text and tool calls apart, in that order; "
     "this item's position among the others is lost"
 )
-_NARROWED_INCOMPLETE: Mapping[str, str] = {
-    "max_messages": "`length` was sent: Chat cannot say that a message limit, not max tokens, ended the answer",
-    "steered": (
-        "`stop` was sent: Chat cannot say that the answer paused so that queued input "
-        "could continue the turn"
-    ),
-}
 _NO_REASON = "an incomplete response without a reason: `length` was sent"
 _UNFINISHED = (
     "a {status} response is not a finished answer and Chat has no completion for it "
@@ -524,8 +517,6 @@ def _finish_reason(
         ctx.coerced("/status", _NO_REASON)
         return "length"
     finish: str = ctx.map_enum(_INCOMPLETE_REASON, reason, "/incomplete_details/reason")
-    if (why := _NARROWED_INCOMPLETE.get(reason)) is not None:
-        ctx.coerced("/incomplete_details/reason", why)
     return finish
 
 

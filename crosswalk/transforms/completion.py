@@ -52,20 +52,6 @@ _OUT_OF_ORDER = (
     "Chat keeps reasoning, text and tool calls apart, in that order; "
     "this block's position among the others is lost"
 )
-_NARROWED_STOP: Mapping[str, str] = {
-    "pause_turn": (
-        "Chat has no paused turn: `stop` was sent, so a Chat client will not continue "
-        "the server-tool loop"
-    ),
-    "compaction": (
-        "Chat has no compaction stop: `stop` was sent, though the turn was meant to "
-        "continue after compaction"
-    ),
-    "model_context_window_exceeded": (
-        "`length` was sent: Chat cannot say that the context window, not max_tokens, "
-        "ended the answer"
-    ),
-}
 _EXPLANATION_UNUSED = (
     "Chat has one refusal string and the model's own text fills it; the explanation is lost"
 )
@@ -235,8 +221,6 @@ def _finish_reason(stop_reason: str | None, has_calls: bool, ctx: Context) -> st
     if stop_reason is None:
         return "tool_calls" if has_calls else "stop"
     finish: str = ctx.map_enum(_STOP_REASON, stop_reason, "/stop_reason")
-    if (why := _NARROWED_STOP.get(stop_reason)) is not None:
-        ctx.coerced("/stop_reason", why)
     return finish
 
 

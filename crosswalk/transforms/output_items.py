@@ -87,17 +87,6 @@ _REFUSAL_EXTRAS = (
     "recommended_model",
 )
 _USAGE_EXTRAS = ("cache_creation", "inference_geo", "iterations", "fallback_credit", "speed")
-# Stop reasons that the `response_stop` table sends to a status reading back as another
-# stop reason: the change is reported. (The others come back as they left, given the
-# output: tool_use from the calls, stop_sequence through the /stop_sequence row.)
-_COERCED_STOPS: Mapping[str, str] = {
-    "model_context_window_exceeded": (
-        "Responses has no context-window stop; sent as incomplete with reason max_output_tokens"
-    ),
-    "compaction": (
-        "Responses has no compaction stop; sent as incomplete without a reason (a paused turn)"
-    ),
-}
 
 
 def _no_image_gen() -> Block:
@@ -299,8 +288,6 @@ def _status(stop_reason: str | None, ctx: Context) -> tuple[str | None, Block | 
     if stop_reason is None:
         return None, None
     outcome = ctx.map_enum(STOP_TABLE, stop_reason, "/stop_reason")
-    if (why := _COERCED_STOPS.get(stop_reason)) is not None:
-        ctx.coerced("/stop_reason", why)
     if outcome == COMPLETED:
         return COMPLETED, None
     return INCOMPLETE, ({} if outcome == INCOMPLETE else {"reason": outcome})

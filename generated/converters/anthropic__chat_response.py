@@ -38,13 +38,20 @@ _VALUES_CHAT_STOP_REASON: dict[Any, Any] = {
     "compaction": "stop",
     "model_context_window_exceeded": "length",
 }
+_VALUES_CHAT_STOP_REASON_COERCED: dict[Any, str] = {
+    "pause_turn": "Chat has no paused turn: `stop` was sent, so a Chat client will not continue the server-tool loop",
+    "compaction": "Chat has no compaction stop: `stop` was sent, though the turn was meant to continue after compaction",
+    "model_context_window_exceeded": "`length` was sent: Chat cannot say that the context window, not max_tokens, ended the answer",
+}
 # value table `chat_usage_tier` (anthropic -> chat), mappings/values.yaml
 _VALUES_CHAT_USAGE_TIER: dict[Any, Any] = {"standard": "default", "priority": "priority"}
 
 # Nested rows, applied by the transforms named in their `by:`.
 RULES: Mapping[str, FieldRule] = {
     # row 5: /stop_reason enum (by completion.anthropic_to_chat)
-    "$root/stop_reason": FieldRule("enum", mapping=_VALUES_CHAT_STOP_REASON),
+    "$root/stop_reason": FieldRule(
+        "enum", mapping=_VALUES_CHAT_STOP_REASON, coerced=_VALUES_CHAT_STOP_REASON_COERCED
+    ),
     # row 13: #/$defs/BetaCitationsWebSearchResultLocation/properties/cited_text drop (by completion.anthropic_to_chat)
     "BetaCitationsWebSearchResultLocation/cited_text": FieldRule(
         "drop",

@@ -48,6 +48,10 @@ _VALUES_RESPONSE_STOP: dict[Any, Any] = {
     "pause_turn": "incomplete",
     "compaction": "incomplete",
 }
+_VALUES_RESPONSE_STOP_COERCED: dict[Any, str] = {
+    "model_context_window_exceeded": "Responses has no context-window stop; sent as incomplete with reason max_output_tokens",
+    "compaction": "Responses has no compaction stop; sent as incomplete without a reason (a paused turn)",
+}
 # value table `response_service_tier` (anthropic -> responses), mappings/values.yaml
 _VALUES_RESPONSE_SERVICE_TIER: dict[Any, Any] = {
     "standard": "default",
@@ -58,7 +62,9 @@ _VALUES_RESPONSE_SERVICE_TIER: dict[Any, Any] = {
 # Nested rows, applied by the transforms named in their `by:`.
 RULES: Mapping[str, FieldRule] = {
     # row 6: /stop_reason enum (by output_items.anthropic_to_responses)
-    "$root/stop_reason": FieldRule("enum", mapping=_VALUES_RESPONSE_STOP),
+    "$root/stop_reason": FieldRule(
+        "enum", mapping=_VALUES_RESPONSE_STOP, coerced=_VALUES_RESPONSE_STOP_COERCED
+    ),
     # row 13: #/$defs/BetaCitationsWebSearchResultLocation/properties/cited_text drop (by output_items.anthropic_to_responses)
     "BetaCitationsWebSearchResultLocation/cited_text": FieldRule(
         "drop",

@@ -43,11 +43,19 @@ _VALUES_CHAT_INCOMPLETE_REASON: dict[Any, Any] = {
     "max_messages": "length",
     "steered": "stop",
 }
+_VALUES_CHAT_INCOMPLETE_REASON_COERCED: dict[Any, str] = {
+    "max_messages": "`length` was sent: Chat cannot say that a message limit, not max tokens, ended the answer",
+    "steered": "`stop` was sent: Chat cannot say that the answer paused so that queued input could continue the turn",
+}
 
 # Nested rows, applied by the transforms named in their `by:`.
 RULES: Mapping[str, FieldRule] = {
     # row 8: #/$defs/IncompleteDetails/properties/reason enum (by chat_output.responses_to_chat)
-    "IncompleteDetails/reason": FieldRule("enum", mapping=_VALUES_CHAT_INCOMPLETE_REASON),
+    "IncompleteDetails/reason": FieldRule(
+        "enum",
+        mapping=_VALUES_CHAT_INCOMPLETE_REASON,
+        coerced=_VALUES_CHAT_INCOMPLETE_REASON_COERCED,
+    ),
     # row 12: #/$defs/ResponseOutputMessage/properties/id drop (by chat_output.responses_to_chat)
     "ResponseOutputMessage/id": FieldRule(
         "drop",
