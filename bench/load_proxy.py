@@ -1,28 +1,34 @@
-"""Load on the proxy: N concurrent streaming calls through it vs. the same load straight
-to the upstream, on loopback, bounded in time.
+"""Load on the proxy: N concurrent streaming calls through it, through a bare aiohttp
+relay, and straight to the upstream, on loopback, bounded in time.
 
-    .venv/bin/python bench/load_proxy.py [--streams 1000] [--events 20] [--gap 0.05]
+    .venv/bin/python bench/load_proxy.py [--streams 1000] [--events 20] [--gap 0.1]
+        [--ramp 1] [--keep-alive] [--workers 1] [--rounds 1]
 
-Three processes, as in production: the upstream (a small aiohttp server replaying
-tests/fixtures/streams/chat__text_usage.sse, one event every --gap seconds, so that all
-streams are open at once), `crosswalk serve --upstream chat=...` (its own process,
-measured from outside), and this script as the clients (aiohttp). The clients speak
-Anthropic Messages to the proxy (Claude Code in front of a Chat server: every event is
-translated) and Chat to the upstream directly.
+Four processes: the upstream (a small aiohttp server streaming Chat chunks in the shape
+of tests/fixtures/streams/chat__text_usage.sse, one event every --gap seconds, so that
+all streams are open at once), the bare relay (bytes passed on, nothing parsed: the floor
+of any aiohttp proxy), `crosswalk serve --upstream chat=...` (its own process or
+processes, measured from outside), and this script as the clients (aiohttp). The clients
+speak Anthropic Messages to crosswalk (Claude Code in front of a Chat server: every
+event is translated) and Chat to the relay and the upstream.
 
-Reported: throughput (streams and events per second), time to first byte and to the
-last byte (p50 / p99) for each path and what the proxy adds, errors (non-200 answers,
-broken or truncated streams), and the proxy's resident memory: idle, peak while every
-stream is open, and (peak - idle) / streams. Targets (issue 5): 0 errors, added p50 < 1 ms
-and p99 < 5 ms, < 64 KB per open stream. The machine's cores are shared by all three
-processes, so added latency includes the proxy's CPU time under this load.
+Reported, for each path and as what each middle adds: throughput, time to first byte,
+each content event's latency (the upstream stamps its write time in the event's text;
+the client reads it back in whatever format the event arrives), time to the last byte
+(p50 / p99), errors (non-200 answers, broken or truncated streams); each middle's CPU
+per event and memory per open stream (PSS, peak - idle); every process's CPU. Targets
+(issue 5): 0 errors, added p50 < 1 ms and p99 < 5 ms, < 64 KB per open stream. The
+machine's cores are shared by all four processes, so what a middle adds includes
+queueing for CPU under load.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import re
 import resource
 import socket
 import subprocess
@@ -53,18 +59,30 @@ def free_port() -> int:
 # -- the upstream (its own process) ------------------------------------------------------
 
 
+# Each content event's text is the moment the upstream wrote it (CLOCK_MONOTONIC, which
+# every process on the machine shares), between two @: the client reads it back out of
+# whatever format the event arrives in, for each event's latency.
+STAMP = re.compile(rb"@(\d+\.\d{6})@")
+
+
 def upstream_main(port: int, events: int, gap: float) -> None:
     raise_fd_limit()
     recorded = [e + b"\n\n" for e in FIXTURE.read_bytes().split(b"\n\n") if e.strip()]
-    content = [e for e in recorded if b'"content":"' in e and b"[DONE]" not in e]
-    head, tail = recorded[:1], recorded[-3:]
-    body = head + [content[i % len(content)] for i in range(events)] + tail
+    sample = json.loads(next(e for e in recorded if b'"content":"Hi"' in e)[len(b"data: ") :])
+    sample["choices"][0]["delta"] = {"content": "@TS@"}
+    content = b"data: " + json.dumps(sample, separators=(",", ":")).encode() + b"\n\n"
+    head, tail = recorded[0], recorded[-3:]
 
     async def answer(request: web.Request) -> web.StreamResponse:
         await request.read()
         response = web.StreamResponse(headers={"content-type": "text/event-stream"})
         await response.prepare(request)
-        for event in body:
+        await response.write(head)
+        await asyncio.sleep(gap)
+        for _ in range(events):
+            await response.write(content.replace(b"@TS@", b"@%.6f@" % time.monotonic()))
+            await asyncio.sleep(gap)
+        for event in tail:
             await response.write(event)
             await asyncio.sleep(gap)
         await response.write_eof()
@@ -121,6 +139,7 @@ class Result:
     events: int = 0
     seconds: float = 0.0
     cpu: tuple[float, float] = (0.0, 0.0)  # the clients', the upstream's
+    event_latency: list[float] = field(default_factory=list)  # upstream write -> client read
 
 
 async def one_stream(
@@ -135,10 +154,16 @@ async def one_stream(
                 return
             first: float | None = None
             data = b""
+            carry = b""
             async for chunk in reply.content.iter_any():
+                now = time.monotonic()
                 if first is None:
                     first = time.perf_counter() - started
                 data += chunk
+                carry += chunk
+                for stamp in STAMP.finditer(carry):
+                    result.event_latency.append(now - float(stamp.group(1)))
+                carry = carry[carry.rfind(b"@") :] if carry.count(b"@") % 2 else b""
             if done_marker not in data:
                 result.errors.append("stream ended without its terminal event")
                 return
@@ -273,6 +298,7 @@ class Hop:
             whole.last += r.last
             whole.errors += r.errors
             whole.events += r.events
+            whole.event_latency += r.event_latency
             whole.seconds += r.seconds
             whole.cpu = (whole.cpu[0] + r.cpu[0], whole.cpu[1] + r.cpu[1])
         return whole
@@ -409,27 +435,36 @@ def report(args: argparse.Namespace, hops: list[Hop]) -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, aiohttp {aiohttp.__version__}; "
           "clients, upstream and each middle process on loopback.\n")  # fmt: skip
     print("| path | streams ok | errors | streams/s | events/s | first byte p50 / p99 ms "
-          "| last byte p50 / p99 ms | middle CPU µs/event | middle KB/stream |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| each event p50 / p99 ms | last byte p50 / p99 ms | middle CPU µs/event "
+          "| middle KB/stream |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for hop in hops:
         r = hop.pooled()
         cpu = f"{hop.cpu / max(r.events, 1) * 1e6:.0f}" if hop.pid else "-"
         kb = f"{(hop.peak_kb - hop.idle_kb) / max(args.streams, 1):.1f}" if hop.pid else "-"
+        assert len(r.event_latency) == args.events * len(r.last), "a stamp went unread"
         print(
             f"| {hop.name} | {len(r.last)} | {len(r.errors)} | {len(r.last) / r.seconds:.0f} | "
             f"{r.events / r.seconds:.0f} | {ms(pct(r.first, 0.5))} / {ms(pct(r.first, 0.99))} | "
+            f"{ms(pct(r.event_latency, 0.5))} / {ms(pct(r.event_latency, 0.99))} | "
             f"{ms(pct(r.last, 0.5))} / {ms(pct(r.last, 0.99))} | {cpu} | {kb} |"
         )
     direct = hops[0].pooled()
     print()
     for hop in hops[1:]:
         r = hop.pooled()
-        added = [(pct(r.first, q) - pct(direct.first, q), pct(r.last, q) - pct(direct.last, q))
-                 for q in (0.5, 0.99)]  # fmt: skip
+        added = [
+            [pct(mine, q) - pct(theirs, q) for q in (0.5, 0.99)]
+            for mine, theirs in (
+                (r.first, direct.first), (r.event_latency, direct.event_latency),
+                (r.last, direct.last),
+            )
+        ]  # fmt: skip
         print(
             f"Added by the {hop.name.split(' (')[0]}: first byte p50 {ms(added[0][0])} ms, "
-            f"p99 {ms(added[1][0])} ms; last byte p50 {ms(added[0][1])} ms, "
-            f"p99 {ms(added[1][1])} ms."
+            f"p99 {ms(added[0][1])} ms; each event p50 {ms(added[1][0])} ms, "
+            f"p99 {ms(added[1][1])} ms; last byte p50 {ms(added[2][0])} ms, "
+            f"p99 {ms(added[2][1])} ms."
         )
     proxy = hops[-1]
     print(
