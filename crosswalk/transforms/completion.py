@@ -297,7 +297,7 @@ def anthropic_to_chat(
             calls.append(_chat_tool_call(block, ctx, pointer))
     explanation = _refusal_explanation(stop_details, refused, bool(texts), ctx)
     message: Block = {
-        "role": "assistant",
+        "role": role,  # both APIs' const "assistant": the row from /role, kept as given
         "content": None,
         "refusal": None,
         "annotations": annotations,
