@@ -281,14 +281,19 @@ def describe(config: Config) -> str:
     return "; ".join(f"{u.name} ({u.format}) at {u.base_url}" for u in config.upstreams)
 
 
-async def _settle_heap(app: web.Application) -> None:
+def settle_heap() -> None:
     """Everything built at startup (the generated modules, the validators and converters
     `Exchange.warm` compiled, ~80k objects) lives as long as the process: taking it out
     of the cyclic collector's view spares every full collection under load the ~45 ms it
     spent walking them, which was the proxy's p99 latency. Garbage from calls is still
-    collected as before."""
+    collected as before. Before a fork, it also keeps the collector from copying those
+    pages into every worker."""
     gc.collect()
     gc.freeze()
+
+
+async def _settle_heap(app: web.Application) -> None:
+    settle_heap()
 
 
 def serve(config: Config) -> None:
@@ -307,12 +312,10 @@ def serve(config: Config) -> None:
         configure_logging(worker=worker.index)
         _run(make_app(config, worker), sock=sock, path=worker.socket_path)
 
-    # Warmed and frozen once, before the fork: the workers share those pages instead of
-    # each compiling its own validators and converters (and the collector, which never
-    # walks frozen objects, does not copy them into every worker either).
+    # Warmed and settled once, before the fork: the workers share those pages instead of
+    # each compiling its own validators and converters.
     Exchange(config, Metrics()).warm()
-    gc.collect()
-    gc.freeze()
+    settle_heap()
     supervise(config.host, config.port, config.workers, BACKLOG, run_worker)
 
 

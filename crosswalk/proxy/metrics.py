@@ -47,6 +47,9 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
+_COUNTERS = ("requests", "errors", "tokens", "loss")  # Metrics' counter series, by name
+
+
 def _key(labels: list[list[str]]) -> Labels:
     return tuple((k, v) for k, v in labels)
 
@@ -104,20 +107,19 @@ class Metrics:
 
     def snapshot(self) -> Snapshot:
         """Everything counted so far, as JSON-ready lists (for another worker to add up)."""
-        return {
-            "requests": [[list(map(list, k)), v] for k, v in self.requests.items()],
-            "errors": [[list(map(list, k)), v] for k, v in self.errors.items()],
-            "tokens": [[list(map(list, k)), v] for k, v in self.tokens.items()],
-            "loss": [[list(map(list, k)), v] for k, v in self.loss.items()],
-            "latency": [
-                [list(map(list, k)), h.counts, h.total, h.n] for k, h in self.latency.items()
-            ],
-            "open_streams": self.open_streams,
+        snapshot: Snapshot = {
+            name: [[list(map(list, k)), v] for k, v in getattr(self, name).items()]
+            for name in _COUNTERS
         }
+        snapshot["latency"] = [
+            [list(map(list, k)), h.counts, h.total, h.n] for k, h in self.latency.items()
+        ]
+        snapshot["open_streams"] = self.open_streams
+        return snapshot
 
     def absorb(self, snapshot: Snapshot) -> None:
         """Add another worker's snapshot to these counts."""
-        for name in ("requests", "errors", "tokens", "loss"):
+        for name in _COUNTERS:
             series: dict[Labels, int] = getattr(self, name)
             for labels, value in snapshot[name]:
                 series[_key(labels)] += value
